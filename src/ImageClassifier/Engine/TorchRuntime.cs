@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace ImageClassifier.Engine;
+
+/// <summary>Process-wide libtorch settings: threads, device, seed and allocator tuning.</summary>
+public static class TorchRuntime
+{
+    static bool mallocTuned;
+
+    /// <summary>Sets the number of intra-op threads (default: one per core) and tunes malloc once.</summary>
+    public static void Configure(int? threads = null)
+    {
+        TuneMalloc();
+        int count = threads is > 0 ? threads.Value : Environment.ProcessorCount;
+        if (torch.get_num_threads() != count) torch.set_num_threads(count);
+    }
+
+    /// <summary>"cpu", "cuda", "cuda:1" or "auto" (cuda when available).</summary>
+    public static torch.Device ResolveDevice(string? name)
+    {
+        string value = string.IsNullOrWhiteSpace(name) ? "cpu" : name.Trim().ToLowerInvariant();
+        if (value == "auto") return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
+        if (value.StartsWith("cuda") && !torch.cuda.is_available())
+            throw new ArgumentException($"Device '{name}' was asked for, but CUDA is not available (this build uses libtorch-cpu). Use --device cpu.");
+        if (value != "cpu" && !value.StartsWith("cuda"))
+            throw new ArgumentException($"Unknown device '{name}': use cpu, cuda, cuda:N or auto.");
+        return new torch.Device(value);
+    }
+
+    public static void Seed(int seed) => torch.manual_seed(seed);
+
+    // glibc hands large tensor buffers back to the kernel after every batch, costing millions of
+    // page faults per epoch; keeping them (as MALLOC_*_THRESHOLD_ would) cut system time ~15x here.
+    static void TuneMalloc()
+    {
+        if (mallocTuned || !OperatingSystem.IsLinux()) return;
+        mallocTuned = true;
+        try
+        {
+            const int M_TRIM_THRESHOLD = -1, M_TOP_PAD = -2, M_MMAP_THRESHOLD = -3;
+            mallopt(M_MMAP_THRESHOLD, 32 << 20);   // the largest value glibc accepts
+            mallopt(M_TRIM_THRESHOLD, 1 << 30);
+            mallopt(M_TOP_PAD, 64 << 20);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // not glibc (e.g. musl): run with the allocator's defaults
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    static extern int mallopt(int param, int value);
+}

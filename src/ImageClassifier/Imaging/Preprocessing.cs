@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Imaging;
+
+/// <summary>
+/// How bytes (0..255) become the network's input: x * Scale, then (x - Mean[c]) / Std[c] per channel
+/// when Mean/Std are given. Saved with the model so that predict applies exactly what training did.
+/// </summary>
+public sealed record Preprocessing(float Scale = 1f / 255f, float[]? Mean = null, float[]? Std = null)
+{
+    public static Preprocessing UnitRange { get; } = new();
+
+    /// <summary>Converts a uint8 batch [N, C, H, W] to float input on the batch's device.</summary>
+    public Tensor Apply(Tensor bytes)
+    {
+        var x = bytes.to_type(ScalarType.Float32).mul_(Scale);
+        if (Mean is null && Std is null) return x;
+        int channels = (int)bytes.shape[1];
+        if ((Mean?.Length ?? channels) != channels || (Std?.Length ?? channels) != channels)
+            throw new ArgumentException($"Preprocessing has {Mean?.Length ?? Std?.Length} per-channel values but the images have {channels} channels.");
+        if (Mean is not null)
+        {
+            using var mean = tensor(Mean, device: bytes.device).view(1, channels, 1, 1);
+            x.sub_(mean);
+        }
+        if (Std is not null)
+        {
+            using var std = tensor(Std, device: bytes.device).view(1, channels, 1, 1);
+            x.div_(std);
+        }
+        return x;
+    }
+
+    public override string ToString() =>
+        $"x/{1 / Scale:0.###}" + (Mean is null ? "" : $", mean [{string.Join(", ", Mean)}]") + (Std is null ? "" : $", std [{string.Join(", ", Std)}]");
+}

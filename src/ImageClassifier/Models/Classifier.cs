@@ -1,0 +1,91 @@
+using ImageClassifier.Data;
+using ImageClassifier.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models;
+
+/// <summary>What training did, kept in the model file.</summary>
+public sealed record TrainingSummary(
+    string Dataset, int TrainImages, int ValidationImages, int Epochs, int BestEpoch,
+    string Optimizer, double LearningRate, int BatchSize, int Seed, double Seconds,
+    Dictionary<string, double> FinalMetrics, double? TestAccuracy = null, double? TestLoss = null);
+
+/// <summary>
+/// A trained (or trainable) image classifier: the network, its class names and the preprocessing
+/// its inputs need. Training, evaluation and saving are extension methods in their own areas
+/// (Training, Evaluation, Serialization), so this type stays the plain unit that they share.
+/// </summary>
+public sealed class Classifier : IDisposable
+{
+    public Classifier(ModelSpec spec, IReadOnlyList<string> classNames, Preprocessing? preprocessing = null)
+    {
+        if (classNames.Count != spec.ClassCount)
+            throw new ModelException($"The model has {spec.ClassCount} outputs but {classNames.Count} class names were given.");
+        Network = new SequentialNetwork(spec);
+        ClassNames = classNames;
+        Preprocessing = preprocessing ?? Preprocessing.UnitRange;
+    }
+
+    /// <summary>A registry architecture (e.g. "tutorial-cnn") for images of <paramref name="inputShape"/>.</summary>
+    public static Classifier Create(string architecture, ImageShape inputShape, IReadOnlyList<string> classNames, Preprocessing? preprocessing = null) =>
+        new(ModelRegistry.Create(architecture, [inputShape.Channels, inputShape.Height, inputShape.Width], classNames.Count), classNames, preprocessing);
+
+    public SequentialNetwork Network { get; }
+    public ModelSpec Spec => Network.Spec;
+    public IReadOnlyList<string> ClassNames { get; }
+    public Preprocessing Preprocessing { get; }
+    public ImageShape InputShape => new(Spec.InputShape[0], Spec.InputShape[1], Spec.InputShape[2]);
+    public Device Device { get; private set; } = CPU;
+    public TrainingSummary? Training { get; set; }
+
+    public Classifier To(Device device)
+    {
+        Network.to(device);
+        Device = device;
+        return this;
+    }
+
+    public ModelSummary Summary() => ModelSummary.Of(Network);
+
+    /// <summary>Class probabilities for a uint8 batch [N, C, H, W] (resized when its size differs).</summary>
+    public Tensor PredictProbabilities(Tensor bytes)
+    {
+        using var scope = NewDisposeScope();
+        Network.eval();
+        using var noGrad = no_grad();
+        using var input = Preprocessing.Apply(FitToInput(bytes.to(Device)));
+        return Network.forward(input).softmax(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits [N, classes] on the CPU for a whole dataset, in batches, in inference mode.</summary>
+    public Tensor Logits(ImageDataset data, int batchSize = 256)
+    {
+        var shape = data.Shape;
+        var logits = empty(data.Count, Spec.ClassCount);
+        Network.eval();
+        using var noGrad = no_grad();
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(batchSize, data.Count - start);
+            var bytes = tensor(data.Pixels.AsSpan(start * shape.Size, count * shape.Size).ToArray(), [count, shape.Channels, shape.Height, shape.Width]);
+            using var input = Preprocessing.Apply(FitToInput(bytes.to(Device)));
+            logits.narrow(0, start, count).copy_(Network.forward(input));
+        }
+        return logits;
+    }
+
+    /// <summary>Resizes a batch to the model's input size; channels must already agree.</summary>
+    public Tensor FitToInput(Tensor bytes)
+    {
+        if (bytes.shape[1] != Spec.InputShape[0])
+            throw new ModelException($"The model takes {Spec.InputShape[0]}-channel images but got {bytes.shape[1]} channels.");
+        if (bytes.shape[2] == Spec.InputShape[1] && bytes.shape[3] == Spec.InputShape[2]) return bytes.alias();
+        using var asFloat = bytes.to_type(ScalarType.Float32);
+        using var resized = nn.functional.interpolate(asFloat, [Spec.InputShape[1], Spec.InputShape[2]], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
+        return resized.round().clamp(0, 255).to_type(ScalarType.Byte);
+    }
+
+    public void Dispose() => Network.Dispose();
+}

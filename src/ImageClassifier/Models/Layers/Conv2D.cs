@@ -1,0 +1,60 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Layers;
+
+/// <summary>2-D convolution with Keras' "valid"/"same" padding and an optional fused activation.</summary>
+public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, string Padding = "valid", string? Activation = null, bool UseBias = true) : LayerSpec
+{
+    public override string Kind => "Conv2D";
+
+    public override (nn.Module<Tensor, Tensor>, int[]) Build(int[] input)
+    {
+        RequireImage(input, Kind);
+        if (Filters < 1 || KernelSize < 1 || Stride < 1)
+            throw new ModelException($"Conv2D needs positive filters, kernel size and stride (got {Filters}, {KernelSize}, {Stride}).");
+        int channels = input[0], height = input[1], width = input[2];
+        var (padTop, padBottom, outH) = PadFor(height);
+        var (padLeft, padRight, outW) = PadFor(width);
+        if (outH < 1 || outW < 1)
+            throw new ModelException($"Conv2D with kernel {KernelSize} does not fit its input {Shapes.Format(input)}: the image is too small at this depth.");
+        var module = new ConvModule(channels, this, [padLeft, padRight, padTop, padBottom]);
+        return (module, [Filters, outH, outW]);
+    }
+
+    // Keras "same": output = ceil(in / stride), with the odd pixel of padding on the bottom/right.
+    (int Before, int After, int Output) PadFor(int size)
+    {
+        if (Padding.Equals("valid", StringComparison.OrdinalIgnoreCase))
+            return (0, 0, (size - KernelSize) / Stride + 1);
+        if (!Padding.Equals("same", StringComparison.OrdinalIgnoreCase))
+            throw new ModelException($"Conv2D padding must be 'valid' or 'same', not '{Padding}'.");
+        int output = (size + Stride - 1) / Stride;
+        int total = Math.Max((output - 1) * Stride + KernelSize - size, 0);
+        return (total / 2, total - total / 2, output);
+    }
+
+    sealed class ConvModule : nn.Module<Tensor, Tensor>
+    {
+        readonly nn.Module<Tensor, Tensor> conv;
+        readonly nn.Module<Tensor, Tensor>? activation;
+        readonly long[]? padding;
+
+        public ConvModule(int inChannels, Conv2D spec, long[] pad) : base("Conv2D")
+        {
+            bool symmetric = pad[0] == pad[1] && pad[2] == pad[3];
+            conv = nn.Conv2d(inChannels, spec.Filters, (spec.KernelSize, spec.KernelSize), (spec.Stride, spec.Stride),
+                symmetric ? (pad[2], pad[0]) : (0, 0), bias: spec.UseBias);
+            padding = symmetric ? null : pad;
+            activation = Activations.Create(spec.Activation);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor input)
+        {
+            using var padded = padding is null ? null : nn.functional.pad(input, padding);
+            var output = conv.forward(padded ?? input);
+            return activation is null ? output : activation.forward(output);
+        }
+    }
+}

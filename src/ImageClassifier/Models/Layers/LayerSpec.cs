@@ -1,0 +1,47 @@
+using System.Text.Json.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Models.Layers;
+
+/// <summary>
+/// One layer of a Sequential model, as plain data: saved in the model file and rebuilt from it.
+/// Shapes exclude the batch dimension and are channels first ([C, H, W] or [features]).
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(Conv2D), "Conv2D")]
+[JsonDerivedType(typeof(MaxPool2D), "MaxPool2D")]
+[JsonDerivedType(typeof(AvgPool2D), "AvgPool2D")]
+[JsonDerivedType(typeof(GlobalAveragePool), "GlobalAveragePooling2D")]
+[JsonDerivedType(typeof(Flatten), "Flatten")]
+[JsonDerivedType(typeof(Dense), "Dense")]
+[JsonDerivedType(typeof(Dropout), "Dropout")]
+[JsonDerivedType(typeof(BatchNorm), "BatchNormalization")]
+[JsonDerivedType(typeof(Activation), "Activation")]
+public abstract record LayerSpec
+{
+    /// <summary>Keras' class name for the layer, shown in summaries.</summary>
+    [JsonIgnore] public abstract string Kind { get; }
+
+    /// <summary>Base of the automatic layer name (conv2d, conv2d_1, ...), as Keras names them.</summary>
+    [JsonIgnore] public virtual string NameBase => Kind.ToLowerInvariant();
+
+    /// <summary>Builds the module for an input of <paramref name="input"/> and returns its output shape.</summary>
+    public abstract (nn.Module<Tensor, Tensor> Module, int[] Output) Build(int[] input);
+
+    protected static void RequireImage(int[] input, string layer)
+    {
+        if (input.Length != 3)
+            throw new ModelException($"{layer} needs an image input (channels, height, width), but its input has shape {Shapes.Format(input)}; put it before Flatten or global pooling.");
+    }
+}
+
+/// <summary>Formats shapes Keras-style: (None, H, W, C) for images, (None, F) for vectors.</summary>
+public static class Shapes
+{
+    public static string Format(int[] shape) => shape.Length == 3
+        ? $"(None, {shape[1]}, {shape[2]}, {shape[0]})"
+        : "(None, " + string.Join(", ", shape) + ")";
+
+    public static int Product(int[] shape) => shape.Aggregate(1, (a, b) => a * b);
+}

@@ -1,0 +1,9 @@
+using ImageClassifier.Models.Layers;
+
+namespace ImageClassifier.Models;
+
+/// <summary>
+/// Everything needed to rebuild a network: its architecture name, input shape ([C, H, W]),
+/// number of classes and layer list. Saved as JSON in the model file.
+/// </summary>
+public sealed record ModelSpec(string Architecture, int[] InputShape, int ClassCount, IReadOnlyList<LayerSpec> Layers);

@@ -1,0 +1,21 @@
+namespace ImageClassifier.Training.Callbacks;
+
+/// <summary>
+/// Hooks into training, with Keras' lifecycle: train begin, epoch begin, batch end, epoch end,
+/// train end. Epoch numbers are 1-based. Set <see cref="TrainingContext.StopTraining"/> to stop.
+/// </summary>
+public abstract class Callback
+{
+    public virtual void OnTrainBegin(TrainingContext context) { }
+    public virtual void OnEpochBegin(TrainingContext context, int epoch) { }
+    public virtual void OnBatchEnd(TrainingContext context, BatchLog batch) { }
+    public virtual void OnEpochEnd(TrainingContext context, int epoch, IReadOnlyDictionary<string, double> logs) { }
+    public virtual void OnTrainEnd(TrainingContext context) { }
+}
+
+/// <summary>Running figures after one training batch of an epoch.</summary>
+public sealed record BatchLog(int Epoch, int Batch, int Batches, double Loss, double Accuracy, int Seen, TimeSpan Elapsed)
+{
+    public double ImagesPerSecond => Elapsed.TotalSeconds > 0 ? Seen / Elapsed.TotalSeconds : 0;
+    public TimeSpan Remaining => Batch == 0 ? TimeSpan.Zero : Elapsed * ((double)(Batches - Batch) / Batch);
+}

@@ -1,0 +1,30 @@
+using ImageClassifier.Models;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Training.Callbacks;
+
+/// <summary>What callbacks may see and change while a model trains.</summary>
+public sealed class TrainingContext(Classifier model, optim.Optimizer optimizer, TrainingOptions options, int trainCount, bool hasValidation)
+{
+    public Classifier Model { get; } = model;
+    public TrainingOptions Options { get; } = options;
+    public History History { get; } = new();
+    public int TrainCount { get; } = trainCount;
+    public bool HasValidation { get; } = hasValidation;
+    public int StepsPerEpoch => (TrainCount + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>Set by a callback to end training after the current batch or epoch.</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>Why training stopped early, in words, when a callback stopped it.</summary>
+    public string? StopReason { get; set; }
+
+    /// <summary>The epoch whose weights the model holds at the end (set when best weights are restored).</summary>
+    public int? RestoredEpoch { get; set; }
+
+    public double LearningRate
+    {
+        get => Optimizers.GetLearningRate(optimizer);
+        set => Optimizers.SetLearningRate(optimizer, value);
+    }
+}

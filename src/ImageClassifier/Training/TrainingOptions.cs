@@ -1,0 +1,32 @@
+namespace ImageClassifier.Training;
+
+/// <summary>How to train: the defaults follow the TensorFlow CNN tutorial (Adam 1e-3, batch 32).</summary>
+public sealed record TrainingOptions
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 32;
+    /// <summary>adam, adamw or sgd.</summary>
+    public string Optimizer { get; init; } = "adam";
+    public double LearningRate { get; init; } = 1e-3;
+    public double WeightDecay { get; init; }
+    /// <summary>SGD only.</summary>
+    public double Momentum { get; init; } = 0.9;
+    /// <summary>SGD only.</summary>
+    public bool Nesterov { get; init; }
+    public double LabelSmoothing { get; init; }
+    /// <summary>One weight per class for the loss (see ClassWeights.Balanced), or null.</summary>
+    public float[]? ClassWeights { get; init; }
+    public bool Shuffle { get; init; } = true;
+    public int Seed { get; init; } = 42;
+    /// <summary>Batch size for validation passes (no gradients, so larger is fine).</summary>
+    public int ValidationBatchSize { get; init; } = 512;
+
+    public void Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"Epochs must be at least 1, not {Epochs}.");
+        if (BatchSize < 1) throw new ArgumentException($"Batch size must be at least 1, not {BatchSize}.");
+        if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new ArgumentException($"Learning rate must be positive, not {LearningRate}.");
+        if (LabelSmoothing is < 0 or >= 1) throw new ArgumentException($"Label smoothing must be in [0, 1), not {LabelSmoothing}.");
+        if (WeightDecay < 0) throw new ArgumentException($"Weight decay must not be negative ({WeightDecay}).");
+    }
+}
