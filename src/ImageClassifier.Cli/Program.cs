@@ -1,2 +1,1 @@
-using static TorchSharp.torch;
-Console.WriteLine(ones(2, 3).sum().item<float>());
+return ImageClassifier.Cli.CliApp.Run(args);

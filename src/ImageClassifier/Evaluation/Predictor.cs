@@ -1,4 +1,5 @@
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using static TorchSharp.torch;
 
@@ -12,6 +13,52 @@ public static class Predictor
         using var scope = NewDisposeScope();
         using var probabilities = model.Logits(data, batchSize).softmax(1);
         return TopK(model, probabilities, topK, i => $"{data.Name}[{i}]", i => data.ClassNames[data.Labels[i]]);
+    }
+
+    /// <summary>
+    /// Top-k predictions for image files and folders (searched recursively, images recognised by
+    /// content). Images of another size are resized to the model's input, with a note saying so.
+    /// Undecodable files are returned as skipped, or thrown with <paramref name="strict"/>.
+    /// </summary>
+    public static (IReadOnlyList<Prediction> Predictions, IReadOnlyList<SkippedFile> Skipped) PredictFiles(
+        this Classifier model, IEnumerable<string> paths, int topK = 3, bool strict = false, int batchSize = 256)
+    {
+        var files = new List<string>();
+        foreach (string path in paths)
+        {
+            if (Directory.Exists(path)) files.AddRange(ImageFolderLayout.FilesUnder(path));
+            else if (File.Exists(path)) files.Add(path);
+            else throw new DatasetException("no such file or folder.", path);
+        }
+        var shape = model.InputShape;
+        var predictions = new List<Prediction>();
+        var skipped = new List<SkippedFile>();
+        foreach (var chunk in files.Chunk(batchSize))
+        {
+            var pixels = new List<byte[]>();
+            var sources = new List<(string Path, string? Note)>();
+            foreach (string file in chunk)
+            {
+                try
+                {
+                    var image = ImageDecoder.DecodeFileNative(file, shape.Channels);
+                    string? note = image.Width == shape.Width && image.Height == shape.Height ? null
+                        : $"resized from {image.Width}x{image.Height} to {shape.Width}x{shape.Height}";
+                    pixels.Add(note is null ? image.Pixels : image.ResizeTo(shape).Pixels);
+                    sources.Add((file, note));
+                }
+                catch (ImageDecodeException e) when (!strict)
+                {
+                    skipped.Add(new SkippedFile(file, e.Reason));
+                }
+            }
+            if (pixels.Count == 0) continue;
+            using var scope = NewDisposeScope();
+            var batch = tensor(pixels.SelectMany(p => p).ToArray(), [pixels.Count, shape.Channels, shape.Height, shape.Width]);
+            var probabilities = model.PredictProbabilities(batch);
+            predictions.AddRange(TopK(model, probabilities, topK, i => sources[i].Path, _ => null, i => sources[i].Note));
+        }
+        return (predictions, skipped);
     }
 
     /// <summary>Top-k rows of a probability matrix [N, classes].</summary>

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using ImageClassifier.Data;
+
+namespace ImageClassifier.Cli.Infrastructure;
+
+/// <summary>The options that say which dataset to use and how to read it, shared by the commands that read data.</summary>
+public sealed class DataOptions
+{
+    /// <summary>--data; null for commands that take the dataset as an argument.</summary>
+    public readonly Option<string>? Data;
+    public readonly Option<string?> DataDir = new("--data-dir") { Description = "A folder searched first for the named dataset's files." };
+    public readonly Option<bool> Download = new("--download") { Description = "Download a named dataset into the per-user cache when it is not found on this machine." };
+    public readonly Option<string?> ImageSize = new("--image-size") { Description = "For image folders: the size images are resized to, e.g. 64 or 64x48 (height x width). Default 64, or the model's size." };
+    public readonly Option<int?> Channels = new("--channels") { Description = "For image folders: 1 (grayscale) or 3 (RGB). Default 3, or the model's." };
+    public readonly Option<bool> Strict = new("--strict") { Description = "For image folders: stop at the first file that cannot be decoded instead of skipping it." };
+    public readonly Option<int?> Limit = new("--limit") { Description = "Use only the first N images of the training split." };
+
+    public DataOptions(string? dataDescription, bool required = false)
+    {
+        if (dataDescription is not null)
+            Data = new Option<string>("--data", "-d") { Description = dataDescription, Required = required };
+    }
+
+    public void AddTo(Command command)
+    {
+        if (Data is not null) command.Options.Add(Data);
+        foreach (var option in new Option[] { DataDir, Download, ImageSize, Channels, Strict, Limit })
+            command.Options.Add(option);
+    }
+
+    /// <summary>Loads the dataset named by --data; <paramref name="shape"/> (a model's input) fixes the size of folder images.</summary>
+    public DatasetSplits Load(ParseResult parse, Terminal terminal, string? data = null, ImageShape? shape = null)
+    {
+        string source = data ?? (Data is null ? null : parse.GetValue(Data)) ?? throw new ArgumentException("Give a dataset with --data (a name such as fashion-mnist, or a path).");
+        var locator = new DatasetLocator
+        {
+            DataDirectory = parse.GetValue(DataDir),
+            AllowDownload = parse.GetValue(Download),
+            Progress = new DownloadReporter(terminal.Error),
+        };
+        var folderShape = FolderShape(parse, shape);
+        var splits = DatasetLoader.Load(source, locator, folderShape, parse.GetValue(Strict), terminal.Error);
+        return parse.GetValue(Limit) is int limit
+            ? (limit < 1 ? throw new ArgumentException($"--limit must be at least 1, not {limit}.") : splits with { Train = splits.Train.Take(limit) })
+            : splits;
+    }
+
+    ImageShape FolderShape(ParseResult parse, ImageShape? model)
+    {
+        int channels = parse.GetValue(Channels) ?? model?.Channels ?? 3;
+        if (channels is not (1 or 3)) throw new ArgumentException($"--channels must be 1 or 3, not {channels}.");
+        string? size = parse.GetValue(ImageSize);
+        if (size is null) return model ?? new ImageShape(channels, 64, 64);
+        var parts = size.ToLowerInvariant().Split('x');
+        if (parts.Length is < 1 or > 2 || !parts.All(p => int.TryParse(p, out int v) && v is > 0 and <= 4096))
+            throw new ArgumentException($"--image-size must be like 64 or 64x48 (height x width, 1..4096), not '{size}'.");
+        int height = int.Parse(parts[0]), width = int.Parse(parts[^1]);
+        return new ImageShape(channels, height, width);
+    }
+}

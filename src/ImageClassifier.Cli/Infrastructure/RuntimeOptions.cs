@@ -1,0 +1,30 @@
+using System.CommandLine;
+using ImageClassifier.Engine;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Cli.Infrastructure;
+
+/// <summary>Threads, device and seed: shared by the commands that run a model.</summary>
+public sealed class RuntimeOptions
+{
+    public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: one per core)." };
+    public readonly Option<string> Device = new("--device") { Description = "cpu, cuda, cuda:N or auto.", DefaultValueFactory = _ => "cpu" };
+    public readonly Option<int> Seed = new("--seed") { Description = "Random seed for initialisation, shuffling and splits.", DefaultValueFactory = _ => 42 };
+    public readonly Option<bool> Json = new("--json") { Description = "Print a machine-readable JSON result on stdout (progress goes to stderr)." };
+
+    public void AddTo(Command command, bool seed = true)
+    {
+        command.Options.Add(Threads);
+        command.Options.Add(Device);
+        if (seed) command.Options.Add(Seed);
+        command.Options.Add(Json);
+    }
+
+    /// <summary>Configures libtorch from the options and returns the device to use.</summary>
+    public Device Apply(ParseResult parse)
+    {
+        TorchRuntime.Configure(parse.GetValue(Threads));
+        TorchRuntime.Seed(parse.GetValue(Seed));
+        return TorchRuntime.ResolveDevice(parse.GetValue(Device));
+    }
+}
