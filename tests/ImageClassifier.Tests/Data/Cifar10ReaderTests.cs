@@ -149,6 +149,10 @@ public class Cifar10ReaderTests
         Assert.Contains("not a CIFAR-10 folder", Assert.Throws<DatasetException>(() => Cifar10Reader.Read(dir.Path)).Message);
         var e = Assert.Throws<DatasetException>(() => Cifar10Reader.Read(dir.File("absent")));
         Assert.Contains("no such file or folder", e.Message);
+
+        string folder = CifarFiles.WriteFolder(dir.Path, Records);
+        e = Assert.Throws<DatasetException>(() => Cifar10Reader.Read(Path.Combine(folder, "data_batch_1.bin")));
+        Assert.Contains("a single batch file: give the folder holding all six", e.Message);
     }
 
     [Fact]

@@ -191,5 +191,8 @@ public class IdxReaderTests
         var e = Assert.Throws<DatasetException>(() => IdxReader.Read(dir.File("nope.gz"), dir.File("nope2.gz"), "t", Digits));
         Assert.Equal(dir.File("nope.gz"), e.Path);
         Assert.Contains("no such file", e.Message);
+
+        e = Assert.Throws<DatasetException>(() => IdxReader.Read(dir.Path, dir.File("nope2.gz"), "t", Digits));
+        Assert.Contains("is a folder where a file was expected", e.Message);
     }
 }

@@ -29,6 +29,9 @@ public static class Cifar10Reader
     /// </summary>
     public static DatasetSplits Read(string path)
     {
+        if (File.Exists(path) && path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
+            throw new DatasetException(
+                $"a single batch file: give the folder holding all six ({Path.GetDirectoryName(Path.GetFullPath(path))}) or {ArchiveName}.", path);
         if (File.Exists(path)) return ReadArchive(path);
         if (!Directory.Exists(path)) throw new DatasetException("no such file or folder.", path);
         string? found = Locate(path);

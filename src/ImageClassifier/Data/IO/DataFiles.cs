@@ -19,6 +19,8 @@ internal static class DataFiles
 
     public static FileStream OpenRead(string path)
     {
+        // Linux reports opening a folder as "access denied", which would send the user the wrong way.
+        if (Directory.Exists(path)) throw new DatasetException("is a folder where a file was expected.", path);
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);

@@ -45,8 +45,8 @@ public static class IdxReader
 
     private static (int[] Dims, byte[] Data) ReadIdx(string path, int expectedMagic)
     {
-        long fileLength = new FileInfo(path).Exists ? new FileInfo(path).Length : 0;
         using var stream = DataFiles.OpenMaybeGzip(path, out bool isGzip);
+        long fileLength = new FileInfo(path).Length;
         try
         {
             return ReadIdx(stream, path, expectedMagic, fileLength, isGzip);
