@@ -1,0 +1,65 @@
+namespace ImageClassifier.Data;
+
+/// <summary>Reads a dataset given by its path, deciding the reader from what is there.</summary>
+internal static class DatasetPaths
+{
+    public static DatasetSplits Load(string path, IReadOnlyList<DatasetEntry> entries)
+    {
+        if (File.Exists(path))
+        {
+            // The only single-file dataset is an archive of CIFAR-10 batches; its reader explains what else it finds.
+            if (path.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase)
+                || path.EndsWith(".tar", StringComparison.OrdinalIgnoreCase))
+                return Cifar10Reader.Read(path);
+            string hint = path.Contains("ubyte", StringComparison.OrdinalIgnoreCase)
+                ? $" For IDX files, give their folder: {Path.GetDirectoryName(Path.GetFullPath(path))}"
+                : "";
+            throw new DatasetException(
+                "not a dataset: a dataset is a folder (of IDX files, CIFAR-10 batches, or one subfolder of images per class) " +
+                $"or {Cifar10Reader.ArchiveName}.{hint}", path);
+        }
+        if (!Directory.Exists(path))
+            throw new DatasetException(
+                "no such file or folder; give a dataset folder or archive, or one of the named datasets: " +
+                string.Join(", ", entries.Select(e => e.Name)) + ".", path);
+
+        string name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)));
+        if (IdxFolder.Find(path, requireTest: false, out var missing) is { } idx)
+            return idx.Read(name, IdxClassNames(path, idx, entries));
+        if (IdxFolder.HasAny(path))
+            throw new DatasetException($"incomplete IDX dataset: missing {string.Join(", ", missing)}.", path);
+        if (Cifar10Reader.Locate(path) is not null)
+            return Cifar10Reader.Read(path);
+        if (Directory.EnumerateDirectories(path).Any(d => !Path.GetFileName(d).StartsWith('.')))
+            return LoadImageFolder(path);
+        throw new DatasetException(
+            "no dataset found in this folder: expected IDX files (train-images-idx3-ubyte[.gz] and the others), " +
+            $"CIFAR-10 batches ({Cifar10Reader.FolderName}/ or {Cifar10Reader.ArchiveName}), or one subfolder of images per class.", path);
+    }
+
+    // ---- IMAGE FOLDER DISPATCH -------------------------------------------------------------
+    // The one place where a folder of class subfolders (train/<class>/*.png, or <class>/*.png)
+    // is handed to its reader. Wire Data/ImageFolder/ImageFolderReader.cs in here.
+    private static DatasetSplits LoadImageFolder(string path) =>
+        throw new DatasetException("folders of class subfolders are not yet supported.", path);
+    // -----------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// IDX files carry no class names: take them from the catalog entry the folder is named after
+    /// (Debian's fashion-mnist, torchvision's FashionMNIST/raw), else number the classes.
+    /// </summary>
+    private static IReadOnlyList<string> IdxClassNames(string folder, IdxFolder files, IReadOnlyList<DatasetEntry> entries)
+    {
+        var dir = new DirectoryInfo(Path.GetFullPath(folder));
+        for (int level = 0; level < 2 && dir is not null; level++, dir = dir.Parent)
+        {
+            var entry = entries.FirstOrDefault(e => e.Format == DatasetFormat.Idx && Normalize(e.Name) == Normalize(dir.Name));
+            if (entry is not null) return entry.ClassNames;
+        }
+        int max = IdxReader.ReadLabels(files.TrainLabels).Concat(files.TestLabels is null ? [] : IdxReader.ReadLabels(files.TestLabels))
+            .DefaultIfEmpty(0).Max();
+        return [.. Enumerable.Range(0, max + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    private static string Normalize(string name) => new([.. name.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
+}
