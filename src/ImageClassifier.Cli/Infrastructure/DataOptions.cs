@@ -37,12 +37,21 @@ public sealed class DataOptions
             DataDirectory = parse.GetValue(DataDir),
             AllowDownload = parse.GetValue(Download),
             Progress = new DownloadReporter(terminal.Error),
+            ImageFolder = new ImageFolderOptions(FolderShape(parse, shape), parse.GetValue(Strict)),
+            Skipped = skipped => WarnSkipped(skipped, terminal.Error),
         };
-        var folderShape = FolderShape(parse, shape);
-        var splits = DatasetLoader.Load(source, locator, folderShape, parse.GetValue(Strict), terminal.Error);
+        var splits = DatasetCatalog.Load(source, locator);
         return parse.GetValue(Limit) is int limit
             ? (limit < 1 ? throw new ArgumentException($"--limit must be at least 1, not {limit}.") : splits with { Train = splits.Train.Take(limit) })
             : splits;
+    }
+
+    static void WarnSkipped(IReadOnlyList<SkippedFile> skipped, TextWriter error)
+    {
+        const int shown = 20;
+        error.WriteLine($"warning: skipped {skipped.Count} file(s) that could not be read as images (--strict makes this an error):");
+        foreach (var file in skipped.Take(shown)) error.WriteLine($"  {file.Path}: {file.Reason}");
+        if (skipped.Count > shown) error.WriteLine($"  ... and {skipped.Count - shown} more");
     }
 
     ImageShape FolderShape(ParseResult parse, ImageShape? model)

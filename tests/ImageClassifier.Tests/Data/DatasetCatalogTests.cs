@@ -5,17 +5,6 @@ using ImageClassifier.Tests.TestSupport;
 
 namespace ImageClassifier.Tests.Data;
 
-/// <summary>Runs only where Debian's dataset-fashion-mnist package is installed.</summary>
-public sealed class FashionMnistFactAttribute : FactAttribute
-{
-    public const string Folder = "/usr/share/datasets/fashion-mnist";
-
-    public FashionMnistFactAttribute()
-    {
-        if (!Directory.Exists(Folder)) Skip = $"{Folder} is absent (sudo apt-get install dataset-fashion-mnist)";
-    }
-}
-
 public class DatasetCatalogTests
 {
     private static readonly string[] Digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -64,7 +53,7 @@ public class DatasetCatalogTests
         Assert.Equal(50_000, cifar.TrainCount);
     }
 
-    [FashionMnistFact]
+    [Fact]
     public void Loads_the_real_fashion_mnist_from_debians_folder()
     {
         using var dir = new TempDirectory();
@@ -78,7 +67,7 @@ public class DatasetCatalogTests
         Assert.Equal("Ankle boot", splits.Train.ClassNames[splits.Train.Labels[0]]);
         Assert.All(splits.Train.ClassCounts(), count => Assert.Equal(6000, count));
 
-        using var images = new GZipStream(File.OpenRead(Path.Combine(FashionMnistFactAttribute.Folder, "train-images-idx3-ubyte.gz")), CompressionMode.Decompress);
+        using var images = new GZipStream(File.OpenRead(Path.Combine(FashionMnist.Folder, "train-images-idx3-ubyte.gz")), CompressionMode.Decompress);
         Assert.Equal("c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888", Convert.ToHexStringLower(SHA256.HashData(images)));
     }
 

@@ -20,7 +20,7 @@ public static class DatasetCatalog
     public static DatasetSplits Load(string nameOrPath, DatasetLocator options)
     {
         var entry = Find(nameOrPath, options);
-        return entry is null ? DatasetPaths.Load(nameOrPath, options.ResolvedEntries) : Load(entry, options);
+        return entry is null ? DatasetPaths.Load(nameOrPath, options) : Load(entry, options);
     }
 
     public static DatasetSplits Load(DatasetEntry entry, DatasetLocator options)

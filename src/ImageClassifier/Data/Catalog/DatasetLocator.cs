@@ -28,6 +28,12 @@ public sealed record DatasetLocator
 
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>How a folder of class subfolders is read: image size and channels, strictness.</summary>
+    public ImageFolderOptions ImageFolder { get; init; } = new(new ImageShape(3, 64, 64));
+
+    /// <summary>Told the files an image folder skipped (undecodable), so the caller can warn about them.</summary>
+    public Action<IReadOnlyList<SkippedFile>>? Skipped { get; init; }
+
     public string ResolvedCacheRoot => CacheRoot ?? DatasetCache.DefaultRoot();
 
     public IReadOnlyList<DatasetEntry> ResolvedEntries => Entries ?? DatasetCatalog.Entries;

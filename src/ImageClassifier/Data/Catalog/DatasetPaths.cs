@@ -3,8 +3,9 @@ namespace ImageClassifier.Data;
 /// <summary>Reads a dataset given by its path, deciding the reader from what is there.</summary>
 internal static class DatasetPaths
 {
-    public static DatasetSplits Load(string path, IReadOnlyList<DatasetEntry> entries)
+    public static DatasetSplits Load(string path, DatasetLocator options)
     {
+        var entries = options.ResolvedEntries;
         if (File.Exists(path))
         {
             // The only single-file dataset is an archive of CIFAR-10 batches; its reader explains what else it finds.
@@ -31,18 +32,19 @@ internal static class DatasetPaths
         if (Cifar10Reader.Locate(path) is not null)
             return Cifar10Reader.Read(path);
         if (Directory.EnumerateDirectories(path).Any(d => !Path.GetFileName(d).StartsWith('.')))
-            return LoadImageFolder(path);
+            return LoadImageFolder(path, options);
         throw new DatasetException(
             "no dataset found in this folder: expected IDX files (train-images-idx3-ubyte[.gz] and the others), " +
             $"CIFAR-10 batches ({Cifar10Reader.FolderName}/ or {Cifar10Reader.ArchiveName}), or one subfolder of images per class.", path);
     }
 
-    // ---- IMAGE FOLDER DISPATCH -------------------------------------------------------------
-    // The one place where a folder of class subfolders (train/<class>/*.png, or <class>/*.png)
-    // is handed to its reader. Wire Data/ImageFolder/ImageFolderReader.cs in here.
-    private static DatasetSplits LoadImageFolder(string path) =>
-        throw new DatasetException("folders of class subfolders are not yet supported.", path);
-    // -----------------------------------------------------------------------------------------
+    /// <summary>A folder of class subfolders (train/&lt;class&gt;/*.png, or &lt;class&gt;/*.png); skipped files go to the locator.</summary>
+    private static DatasetSplits LoadImageFolder(string path, DatasetLocator options)
+    {
+        var result = ImageFolderReader.ReadSplits(path, options.ImageFolder);
+        if (result.Skipped.Count > 0) options.Skipped?.Invoke(result.Skipped);
+        return result.Splits;
+    }
 
     /// <summary>
     /// IDX files carry no class names: take them from the catalog entry the folder is named after
