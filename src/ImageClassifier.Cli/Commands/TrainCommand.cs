@@ -18,7 +18,7 @@ namespace ImageClassifier.Cli.Commands;
 /// </summary>
 public static class TrainCommand
 {
-    public const int DefaultEpochs = 15;
+    public const int DefaultEpochs = 20;
 
     public static Command Create()
     {
@@ -56,6 +56,7 @@ public static class TrainCommand
             var log = json ? terminal.Error : terminal.Out; // with --json, stdout holds only the result
             int seed = parse.GetValue(runtime.Seed);
 
+            string source = parse.GetValue(data.Data!)!;
             var splits = data.Load(parse, terminal);
             double fraction = parse.GetValue(validationSplit);
             var (train, validation) = fraction > 0 ? Splits.StratifiedSplit(splits.Train, fraction, seed) : (splits.Train, null);
@@ -91,7 +92,9 @@ public static class TrainCommand
 
             EvaluationResult? test = splits.Test is { Count: > 0 } testSet ? classifier.Evaluate(testSet) : null;
             var best = history.Epochs[Math.Max(stopper.BestEpoch, 1) - 1];
-            classifier.Training = new TrainingSummary(splits.Train.Name, train.Count, validation?.Count ?? 0, history.Count,
+            // The source as given (a path made absolute), so that evaluate can find the data again.
+            string recorded = File.Exists(source) || Directory.Exists(source) ? Path.GetFullPath(source) : source;
+            classifier.Training = new TrainingSummary(recorded, train.Count, validation?.Count ?? 0, history.Count,
                 stopper.BestEpoch, options.Optimizer, options.LearningRate, options.BatchSize, seed, clock.Elapsed.TotalSeconds,
                 best.ToDictionary(kv => kv.Key, kv => kv.Value), test?.Accuracy, test?.Loss);
             classifier.Save(modelPath);

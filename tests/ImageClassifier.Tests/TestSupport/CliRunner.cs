@@ -1,0 +1,17 @@
+using ImageClassifier.Cli;
+
+namespace ImageClassifier.Tests.TestSupport;
+
+/// <summary>Runs imgclass in-process with captured output.</summary>
+public static class CliRunner
+{
+    public sealed record Result(int ExitCode, string Out, string Error);
+
+    public static Result Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = CliApp.Run(args, output, error);
+        return new Result(code, output.ToString(), error.ToString());
+    }
+}
