@@ -34,21 +34,24 @@ public sealed record Preprocessing(float Scale = 1f / 255f, float[]? Mean = null
     }
 
     /// <summary>Converts a uint8 batch [N, C, H, W] to float input on the batch's device.</summary>
-    public Tensor Apply(Tensor bytes)
+    public Tensor Apply(Tensor bytes) => Normalize(bytes.to_type(ScalarType.Float32).mul_(Scale), (int)bytes.shape[1]);
+
+    /// <summary>The same for float images in [0, 1] (as augmentations produce them).</summary>
+    public Tensor ApplyToUnitRange(Tensor images) => Normalize(images.mul(255 * Scale), (int)images.shape[1]);
+
+    Tensor Normalize(Tensor x, int channels)
     {
-        var x = bytes.to_type(ScalarType.Float32).mul_(Scale);
         if (Mean is null && Std is null) return x;
-        int channels = (int)bytes.shape[1];
         if ((Mean?.Length ?? channels) != channels || (Std?.Length ?? channels) != channels)
             throw new ArgumentException($"Preprocessing has {Mean?.Length ?? Std?.Length} per-channel values but the images have {channels} channels.");
         if (Mean is not null)
         {
-            using var mean = tensor(Mean, device: bytes.device).view(1, channels, 1, 1);
+            using var mean = tensor(Mean, device: x.device).view(1, channels, 1, 1);
             x.sub_(mean);
         }
         if (Std is not null)
         {
-            using var std = tensor(Std, device: bytes.device).view(1, channels, 1, 1);
+            using var std = tensor(Std, device: x.device).view(1, channels, 1, 1);
             x.div_(std);
         }
         return x;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using ImageClassifier.Data;
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Imaging.Augmentation;
 using ImageClassifier.Models;
 using ImageClassifier.Training.Callbacks;
 using static TorchSharp.torch;
@@ -7,43 +9,51 @@ using static TorchSharp.torch;
 namespace ImageClassifier.Training;
 
 /// <summary>
-/// The training loop: shuffled mini-batches of an in-memory dataset, one optimizer step each,
-/// train and validation loss/accuracy per epoch, and callbacks at each step of the lifecycle.
-/// Every batch runs in its own dispose scope, so native memory does not grow across epochs.
+/// The training loop: mini-batches from a batch source (a dataset in memory, or streamed files),
+/// optional augmentation, one optimizer step each, train and validation loss/accuracy per epoch,
+/// and callbacks at each step of the lifecycle. Every batch runs in its own dispose scope, so native
+/// memory does not grow across epochs.
 /// </summary>
 public static class Trainer
 {
     public static History Fit(this Classifier model, ImageDataset train, ImageDataset? validation = null,
         TrainingOptions? options = null, params IEnumerable<Callback> callbacks)
     {
+        train.EnsureTrainable();
+        using var source = new InMemoryBatchSource(train);
+        return model.Fit(source, validation, options, callbacks);
+    }
+
+    public static History Fit(this Classifier model, IBatchSource train, ImageDataset? validation = null,
+        TrainingOptions? options = null, params IEnumerable<Callback> callbacks)
+    {
         options ??= new TrainingOptions();
         options.Validate();
-        train.EnsureTrainable();
-        CheckCompatible(model, train);
+        CheckCompatible(model, train.Name, train.Shape, train.ClassNames.Count);
         if (validation is not null)
         {
-            CheckCompatible(model, validation);
+            CheckCompatible(model, validation.Name, validation.Shape, validation.ClassCount);
             if (validation.Count == 0) validation = null;
         }
         var hooks = callbacks.ToList();
         manual_seed(options.Seed);
 
-        var device = model.Device;
-        var shape = train.Shape;
-        using var images = tensor(train.Pixels, [train.Count, shape.Channels, shape.Height, shape.Width]).to(device);
-        using var labels = tensor(train.Labels.Select(l => (long)l).ToArray()).to(device);
         using var validationLabels = validation is null ? null : tensor(validation.Labels.Select(l => (long)l).ToArray());
         using var optimizer = Optimizers.Create(options, model.Network.parameters().Where(p => p.requires_grad));
         var loss = new CrossEntropyLoss(options.LabelSmoothing, options.ClassWeights);
+        var sampler = options.Sampler ?? (options.Shuffle ? new ShuffleSampler(options.Seed) : new SequentialSampler());
         using var generator = new Generator((ulong)options.Seed);
+        var augmentation = options.Augmentation is null ? null : new AugmentationContext(train.ClassNames.Count, generator);
 
-        var context = new TrainingContext(model, optimizer, options, train.Count, validation is not null);
+        int epochLength = sampler.Order(train.Count, 1).Length;
+        var context = new TrainingContext(model, optimizer, options, epochLength, validation is not null);
         hooks.ForEach(h => h.OnTrainBegin(context));
         for (int epoch = 1; epoch <= options.Epochs && !context.StopTraining; epoch++)
         {
             hooks.ForEach(h => h.OnEpochBegin(context, epoch));
             double learningRate = context.LearningRate;
-            var (trainLoss, trainAccuracy, seconds) = TrainEpoch(model, images, labels, optimizer, loss, generator, context, hooks, epoch);
+            var batches = train.Batches(options.BatchSize, sampler, epoch);
+            var (trainLoss, trainAccuracy, seen, seconds) = TrainEpoch(model, batches, optimizer, loss, augmentation, context, hooks, epoch);
             var logs = new Dictionary<string, double>
             {
                 ["loss"] = trainLoss,
@@ -58,7 +68,7 @@ public static class Trainer
             }
             logs["lr"] = learningRate;
             logs["seconds"] = seconds;
-            logs["images_per_s"] = train.Count / seconds;
+            logs["images_per_s"] = seen / seconds;
             context.History.Add(logs);
             hooks.ForEach(h => h.OnEpochEnd(context, epoch, logs));
         }
@@ -66,24 +76,21 @@ public static class Trainer
         return context.History;
     }
 
-    static (double Loss, double Accuracy, double Seconds) TrainEpoch(Classifier model, Tensor images, Tensor labels,
-        optim.Optimizer optimizer, CrossEntropyLoss loss, Generator generator, TrainingContext context, List<Callback> hooks, int epoch)
+    static (double Loss, double Accuracy, int Seen, double Seconds) TrainEpoch(Classifier model, IEnumerable<Batch> batches,
+        optim.Optimizer optimizer, CrossEntropyLoss loss, AugmentationContext? augmentation, TrainingContext context,
+        List<Callback> hooks, int epoch)
     {
         var options = context.Options;
-        int count = (int)labels.shape[0], batches = context.StepsPerEpoch;
-        using var order = options.Shuffle ? randperm(count, generator: generator).to(images.device) : arange(count, device: images.device);
+        int steps = context.StepsPerEpoch, step = 0, seen = 0;
         model.Network.train();
         double lossSum = 0;
         long correct = 0;
-        int seen = 0;
         var clock = Stopwatch.StartNew();
-        for (int batch = 0; batch < batches && !context.StopTraining; batch++)
+        foreach (var batch in batches)
         {
             using var scope = NewDisposeScope();
-            int start = batch * options.BatchSize, size = Math.Min(options.BatchSize, count - start);
-            var indices = order.narrow(0, start, size);
-            var input = model.Preprocessing.Apply(images.index_select(0, indices));
-            var targets = labels.index_select(0, indices);
+            using var _ = batch;
+            var (input, targets) = Prepare(model, batch, options.Augmentation, augmentation);
 
             optimizer.zero_grad();
             var logits = model.Network.forward(input);
@@ -91,13 +98,27 @@ public static class Trainer
             batchLoss.backward();
             optimizer.step();
 
-            lossSum += batchLoss.item<float>() * size;
-            correct += logits.argmax(1).eq(targets).sum().item<long>();
-            seen += size;
-            var log = new BatchLog(epoch, batch + 1, batches, lossSum / seen, (double)correct / seen, seen, clock.Elapsed);
+            // With soft targets (MixUp, CutMix) a prediction counts as right when it is the largest target.
+            var classes = targets.dtype == ScalarType.Int64 ? targets : targets.argmax(1);
+            lossSum += batchLoss.item<float>() * batch.Size;
+            correct += logits.argmax(1).eq(classes).sum().item<long>();
+            seen += batch.Size;
+            var log = new BatchLog(epoch, ++step, steps, lossSum / seen, (double)correct / seen, seen, clock.Elapsed);
             hooks.ForEach(h => h.OnBatchEnd(context, log));
+            if (context.StopTraining) break;
         }
-        return (lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1), clock.Elapsed.TotalSeconds);
+        return (lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1), seen, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>A batch as network input and loss targets, augmented when training asks for it.</summary>
+    static (Tensor Input, Tensor Targets) Prepare(Classifier model, Batch batch, IBatchAugmentation? augment, AugmentationContext? context)
+    {
+        var device = model.Device;
+        var labels = batch.Labels.to(device);
+        var images = model.FitToInput(batch.Images.to(device));
+        if (augment is null) return (model.Preprocessing.Apply(images), labels);
+        var (augmented, targets) = augment.Apply(images.to_type(ScalarType.Float32).div_(255), labels, context!);
+        return (model.Preprocessing.ApplyToUnitRange(augmented), targets);
     }
 
     internal static double Accuracy(Tensor logits, Tensor labels)
@@ -106,11 +127,11 @@ public static class Trainer
         return hits.item<long>() / (double)labels.shape[0];
     }
 
-    static void CheckCompatible(Classifier model, ImageDataset data)
+    static void CheckCompatible(Classifier model, string name, ImageShape shape, int classCount)
     {
-        if (data.Shape.Channels != model.InputShape.Channels || data.Shape.Height != model.InputShape.Height || data.Shape.Width != model.InputShape.Width)
-            throw new ModelException($"Dataset '{data.Name}' holds {data.Shape} images but the model takes {model.InputShape}.");
-        if (data.ClassCount != model.ClassNames.Count)
-            throw new ModelException($"Dataset '{data.Name}' has {data.ClassCount} classes but the model has {model.ClassNames.Count}.");
+        if (shape != model.InputShape)
+            throw new ModelException($"Dataset '{name}' holds {shape} images but the model takes {model.InputShape}.");
+        if (classCount != model.ClassNames.Count)
+            throw new ModelException($"Dataset '{name}' has {classCount} classes but the model has {model.ClassNames.Count}.");
     }
 }

@@ -1,3 +1,6 @@
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Imaging.Augmentation;
+
 namespace ImageClassifier.Training;
 
 /// <summary>How to train: the defaults follow the TensorFlow CNN tutorial (Adam 1e-3, batch 32).</summary>
@@ -18,6 +21,10 @@ public sealed record TrainingOptions
     public float[]? ClassWeights { get; init; }
     public bool Shuffle { get; init; } = true;
     public int Seed { get; init; } = 42;
+    /// <summary>Which items make an epoch and in what order; null: shuffled (or in order without Shuffle).</summary>
+    public ISampler? Sampler { get; init; }
+    /// <summary>Random transformations of each training batch; null: none.</summary>
+    public IBatchAugmentation? Augmentation { get; init; }
     /// <summary>Batch size for validation passes (no gradients, so larger is fine).</summary>
     public int ValidationBatchSize { get; init; } = 512;
 

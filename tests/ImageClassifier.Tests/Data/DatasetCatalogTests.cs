@@ -253,7 +253,15 @@ public class DatasetCatalogTests
 
         Directory.CreateDirectory(dir.File("pets/cat"));
         Directory.CreateDirectory(dir.File("pets/dog"));
-        Assert.Contains("not yet supported", Assert.Throws<DatasetException>(() => DatasetCatalog.Load(dir.File("pets"), options)).Message);
+        Assert.Contains("no files in its 2 class folders", Assert.Throws<DatasetException>(() => DatasetCatalog.Load(dir.File("pets"), options)).Message);
+
+        // with images, the same folder is read as a dataset of class subfolders
+        var options28 = options with { ImageFolder = new ImageFolderOptions(new ImageShape(1, 28, 28)) };
+        ImageClassifier.Imaging.ImageEncoder.WritePng(dir.File("pets/cat/1.png"), new byte[28 * 28], new ImageShape(1, 28, 28));
+        ImageClassifier.Imaging.ImageEncoder.WritePng(dir.File("pets/dog/1.png"), new byte[28 * 28], new ImageShape(1, 28, 28));
+        var pets = DatasetCatalog.Load(dir.File("pets"), options28);
+        Assert.Equal(["cat", "dog"], pets.Train.ClassNames);
+        Assert.Equal(2, pets.Train.Count);
 
         File.WriteAllText(dir.File("notes.txt"), "hello");
         Assert.Contains("not a dataset", Assert.Throws<DatasetException>(() => DatasetCatalog.Load(dir.File("notes.txt"), options)).Message);
