@@ -12,6 +12,7 @@ public static class CliApp
         EvaluateCommand.Create(),
         PredictCommand.Create(),
         SummaryCommand.Create(),
+        InspectCommand.Create(),
         DatasetsCommand.Create(),
         BenchCommand.Create(),
     };
