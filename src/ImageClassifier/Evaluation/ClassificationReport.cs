@@ -104,6 +104,9 @@ public sealed class ClassificationReport
     /// <summary>scikit-learn's text report (<c>print(classification_report(..., digits=digits))</c>), character for character.</summary>
     public string ToText(int digits = 2) => ClassificationReportText.Format(this, digits);
 
+    /// <summary>A value as scikit-learn's report prints it: Python's fixed-point format (ties to even, NaN as "nan").</summary>
+    public static string FormatValue(double value, int digits) => ClassificationReportText.Fixed(value, digits);
+
     /// <summary>The mean leaving NaN out, as scikit-learn's _nanaverage.</summary>
     static double NanAverage(double[] values, double[]? weights)
     {
