@@ -2,11 +2,13 @@ using System.CommandLine;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Serialization;
-using Spectre.Console;
 
 namespace ImageClassifier.Cli.Commands;
 
-/// <summary>imgclass evaluate: a saved model's loss and accuracy on a dataset's test (or train) split.</summary>
+/// <summary>
+/// imgclass evaluate: a saved model's metrics on a dataset's test (or train) split: loss, accuracy,
+/// top-k accuracy, log loss, the classification report, the confusion matrix and the error analysis.
+/// </summary>
 public static class EvaluateCommand
 {
     public static Command Create()
@@ -17,12 +19,16 @@ public static class EvaluateCommand
         var split = new Option<string>("--split") { Description = "test or train.", DefaultValueFactory = _ => "test" };
         split.AcceptOnlyFromAmong("test", "train");
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Images per inference batch.", DefaultValueFactory = _ => 512 };
+        var topK = new Option<int>("--top-k", "-k") { Description = "k for top-k accuracy (at most the number of classes).", DefaultValueFactory = _ => 5 };
+        var examples = new Option<int>("--examples") { Description = "How many top losses, worst samples per class and confused pairs to report.", DefaultValueFactory = _ => 10 };
+        var zeroDivision = new Option<string>("--zero-division") { Description = "What a 0/0 precision, recall or F1 becomes: warn (0, with a warning), 0, 1 or nan (as scikit-learn).", DefaultValueFactory = _ => "warn" };
+        zeroDivision.AcceptOnlyFromAmong("warn", "0", "1", "nan");
+        var output = new Option<string?>("--output", "-o") { Description = "A folder to save metrics.json and the CSV tables in." };
 
-        var command = new Command("evaluate", "Evaluate a trained model on a dataset: loss and accuracy.") { modelPath };
+        var command = new Command("evaluate", "Evaluate a trained model on a dataset: accuracy, per-class metrics, confusion matrix and its worst mistakes.") { modelPath };
         data.AddTo(command);
         runtime.AddTo(command, seed: false);
-        command.Options.Add(split);
-        command.Options.Add(batchSize);
+        foreach (var option in new Option[] { split, batchSize, topK, examples, zeroDivision, output }) command.Options.Add(option);
         command.SetRun((parse, terminal) =>
         {
             var device = runtime.Apply(parse);
@@ -33,11 +39,17 @@ public static class EvaluateCommand
             var dataset = parse.GetValue(split) == "train" ? splits.Train
                 : splits.Test ?? throw new ArgumentException($"Dataset '{splits.Train.Name}' has no test split: use --split train, or give a dataset with one.");
             var result = model.Evaluate(dataset, parse.GetValue(batchSize));
-            if (parse.GetValue(runtime.Json))
-                terminal.WriteJson(new { dataset = result.Dataset, images = result.Count, loss = result.Loss, accuracy = result.Accuracy });
-            else
-                terminal.Render(new Table().AddColumns("Dataset", "Images", "Loss", "Accuracy")
-                    .AddRow(result.Dataset, $"{result.Count:N0}", $"{result.Loss:0.0000}", $"{result.Accuracy:P2}"));
+            var report = EvaluationReport.From(result, parse.GetValue(topK), parse.GetValue(examples), ZeroDivisionNames.Parse(parse.GetValue(zeroDivision)!));
+
+            bool json = parse.GetValue(runtime.Json);
+            foreach (var warning in report.ClassificationReport.Warnings) terminal.Error.WriteLine($"warning: {warning.Message}");
+            if (json) terminal.Out.WriteLine(report.ToJson());
+            else EvaluationTables.Write(report, terminal);
+            if (parse.GetValue(output) is string folder)
+            {
+                report.WriteTo(folder);
+                (json ? terminal.Error : terminal.Out).WriteLine($"Wrote {string.Join(", ", EvaluationReport.FileNames)} to {folder}");
+            }
             return 0;
         });
         return command;
