@@ -101,8 +101,9 @@ public sealed class GradCam
             : $"The model has no layer '{name}'. Convolution layers: {known}.");
     }
 
-    // The hook hands the next layer a copy, so that in-place operations further on (x += identity,
-    // relu_) cannot change the captured activation or the graph that leads back to it.
+    // The hook keeps the layer's output and hands the rest of the network a copy: containers such as
+    // Sequential dispose an output once the next layer has used it, and in-place operations further
+    // on (relu_, out += identity) would change the captured activation (both seen in the tests).
     (Tensor Logits, Tensor Activation) Forward(Tensor input)
     {
         Tensor? captured = null;
