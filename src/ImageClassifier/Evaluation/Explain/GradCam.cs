@@ -28,7 +28,7 @@ public sealed class GradCam
         Target = layer is null ? Candidates[^1] : Resolve(layer);
     }
 
-    /// <summary>The layers Grad-CAM can use, in network order; the last is the default.</summary>
+    /// <summary>The layers Grad-CAM can use, in the order the forward pass finishes them (a block after the convolutions inside it); the last is the default.</summary>
     public IReadOnlyList<TargetLayer> Candidates { get; }
     public IReadOnlyList<string> Layers => Candidates.Select(c => c.Name).ToList();
     public TargetLayer Target { get; }
@@ -50,7 +50,7 @@ public sealed class GradCam
         }
         using var scope = NewDisposeScope();
         model.Network.eval();
-        using var gradients = enable_grad();
+        using var withGradients = enable_grad();
         // The input asks for gradients so that the graph reaches the layer even when its weights are frozen.
         var input = model.Preprocessing.Apply(model.FitToInput(bytes.to(model.Device))).requires_grad_(true);
         var (logits, activation) = Forward(input);
