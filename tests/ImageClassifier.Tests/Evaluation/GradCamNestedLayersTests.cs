@@ -9,7 +9,8 @@ namespace ImageClassifier.Tests.Evaluation;
 
 /// <summary>
 /// Grad-CAM inside nested blocks named the torchvision way (conv1, bn1, conv2, downsample.0), as
-/// ResNets have them: found by name, the block's own output the default, in-place operations harmless.
+/// ResNets have them: found by name, the block's own output the default, in-place operations and
+/// dispose scopes inside the blocks harmless.
 /// </summary>
 public class GradCamNestedLayersTests
 {
@@ -40,15 +41,17 @@ public class GradCamNestedLayersTests
                 RegisterComponents();
             }
 
+            // As TorchVision's ResNet does: everything but the result is disposed on the way out.
             public override Tensor forward(Tensor x)
             {
+                using var scope = NewDisposeScope();
                 var identity = downsample is null ? x : downsample.call(x);
                 var first = conv1.call(x);
                 var hidden = inPlace ? first.relu_() : first.relu();
                 // Run by forward, not call: its hooks never fire, so it cannot be a Grad-CAM layer.
                 var skipped = unused.forward(hidden) * 0;
                 var output = bn2.call(conv2.call(hidden)) + skipped;
-                return output.add_(identity).relu_();
+                return output.add_(identity).relu_().MoveToOuterDisposeScope();
             }
         }
     }

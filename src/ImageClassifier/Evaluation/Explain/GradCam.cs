@@ -53,7 +53,7 @@ public sealed class GradCam
         using var withGradients = enable_grad();
         // The input asks for gradients so that the graph reaches the layer even when its weights are frozen.
         var input = model.Preprocessing.Apply(model.FitToInput(bytes.to(model.Device))).requires_grad_(true);
-        var (logits, activation) = Forward(input);
+        var (logits, activation) = Forward(input, scope);
 
         var probabilities = logits.detach().softmax(1).cpu();
         var predicted = probabilities.argmax(1);
@@ -103,18 +103,25 @@ public sealed class GradCam
 
     // The hook keeps the layer's output and hands the rest of the network a copy: containers such as
     // Sequential dispose an output once the next layer has used it, and in-place operations further
-    // on (relu_, out += identity) would change the captured activation (both seen in the tests).
-    (Tensor Logits, Tensor Activation) Forward(Tensor input)
+    // on (relu_, out += identity) would change the captured activation. The output also leaves the
+    // dispose scope it was made in (TorchVision's ResNet disposes all but its result on the way out)
+    // for the caller's scope. All three seen in the tests.
+    (Tensor Logits, Tensor Activation) Forward(Tensor input, DisposeScope scope)
     {
         Tensor? captured = null;
         var hook = Target.Module.register_forward_hook((_, _, output) =>
         {
-            captured = output;
+            captured?.Dispose(); // a layer run twice: the last run counts
+            captured = output.DetachFromDisposeScope();
             return output.clone();
         });
         Tensor logits;
         try { logits = model.Network.call(input); }
-        finally { hook.remove(); }
+        finally
+        {
+            hook.remove();
+            if (captured is not null) scope.Attach(captured);
+        }
         return (logits, captured ?? throw new ModelException($"Layer '{Layer}' did not run in the forward pass, so Grad-CAM cannot use it."));
     }
 
