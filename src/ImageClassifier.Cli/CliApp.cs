@@ -11,6 +11,7 @@ public static class CliApp
         TrainCommand.Create(),
         EvaluateCommand.Create(),
         PredictCommand.Create(),
+        ExplainCommand.Create(),
         SummaryCommand.Create(),
         InspectCommand.Create(),
         DatasetsCommand.Create(),
