@@ -9,15 +9,22 @@ namespace ImageClassifier.Reporting;
 /// </summary>
 public static class HistoryPlot
 {
-    public static byte[] Render(History history, int width = 1500, int height = 450)
+    public static byte[] Render(History history, int width = 1200, int height = 400)
     {
         double[] epochs = Enumerable.Range(1, history.Count).Select(e => (double)e).ToArray();
         var multiplot = new Multiplot { Layout = new ScottPlot.MultiplotLayouts.Columns() };
         multiplot.AddPlot(Panel(history, epochs, "Loss", "loss", Alignment.UpperRight, ("loss", "training", ReportColors.Blue), ("val_loss", "validation", ReportColors.Orange)));
         multiplot.AddPlot(Panel(history, epochs, "Accuracy", "accuracy", Alignment.LowerRight, ("accuracy", "training", ReportColors.Blue), ("val_accuracy", "validation", ReportColors.Orange)));
         var lr = Panel(history, epochs, "Learning rate", "learning rate", Alignment.UpperRight, ("lr", "learning rate", ReportColors.Green));
-        lr.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("0.##e0", System.Globalization.CultureInfo.InvariantCulture) };
+        lr.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v == 0 ? "0" : v.ToString("0.##e0", System.Globalization.CultureInfo.InvariantCulture) };
         lr.HideLegend();
+        // A constant rate would get ScottPlot's default span of -1 to 1 around it, with the line at "0".
+        double[] rates = history.Values("lr").Where(v => !double.IsNaN(v)).ToArray();
+        if (rates.Length > 0 && rates.Min() == rates.Max())
+        {
+            lr.Axes.AutoScaleX();
+            lr.Axes.SetLimitsY(0, 2 * Math.Max(rates[0], 1e-12));
+        }
         multiplot.AddPlot(lr);
         // Multiplot starts with one empty plot of its own; the three panels follow it.
         multiplot.RemovePlot(multiplot.GetPlot(0));
@@ -26,7 +33,7 @@ public static class HistoryPlot
     }
 
     /// <summary>The curves of history.json (as <see cref="Callbacks.HistoryLogger"/> writes it).</summary>
-    public static byte[] Render(string historyJson, int width = 1500, int height = 450) =>
+    public static byte[] Render(string historyJson, int width = 1200, int height = 400) =>
         Render(HistoryFile.Read(historyJson), width, height);
 
     static Plot Panel(History history, double[] epochs, string title, string yLabel, Alignment legend, params (string Metric, string Label, Color Color)[] series)

@@ -35,7 +35,7 @@ public class PictureTests
     [Fact]
     public void History_plot_has_loss_accuracy_and_learning_rate_panels()
     {
-        var picture = PngAssert.Picture(HistoryPlot.Render(ReportData.History(), 1500, 450), "history", 1500, 450, minColours: 50);
+        var picture = PngAssert.Picture(HistoryPlot.Render(ReportData.History()), "history", 1200, 400, minColours: 50);
         // Training (blue) and validation (orange) curves are drawn, and the learning rate (green).
         Assert.True(PngAssert.CountNear(picture.Bitmap, new SkiaSharp.SKColor(0x1f, 0x77, 0xb4)) > 200, "no training curve");
         Assert.True(PngAssert.CountNear(picture.Bitmap, new SkiaSharp.SKColor(0xff, 0x7f, 0x0e)) > 200, "no validation curve");
