@@ -36,3 +36,17 @@ public class SummaryDiagramCommandTests
         PngAssert.Picture(File.ReadAllBytes(dir.File("diagram/model.png")), "summary-diagram-folder", minColours: 16, minInk: 0.1);
     }
 }
+
+/// <summary>imgclass report explains itself, as every command does.</summary>
+public class ReportCommandHelpTests
+{
+    [Fact]
+    public void Report_has_help()
+    {
+        var result = CliRunner.Run("report", "--help");
+        Assert.Equal(0, result.ExitCode);
+        foreach (string option in new[] { "--data", "--output", "--samples", "--split" }) Assert.Contains(option, result.Out);
+        Assert.Contains("--no-report", CliRunner.Run("train", "--help").Out);
+        Assert.Contains("--diagram", CliRunner.Run("summary", "--help").Out);
+    }
+}
