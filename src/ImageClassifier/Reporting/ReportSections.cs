@@ -9,8 +9,6 @@ namespace ImageClassifier.Reporting;
 /// <summary>The body of each section of an <see cref="HtmlReport"/>: tables from the library's results, and the pictures.</summary>
 internal static class ReportSections
 {
-    static readonly HashSet<int> AllButFirst = [1, 2, 3, 4, 5, 6, 7, 8];
-
     public static string Summary(EvaluationReport evaluation)
     {
         var cards = new (string Name, string Value)[]
@@ -91,7 +89,7 @@ internal static class ReportSections
         var logged = metrics.Where(m => history.Values(m).Any(v => !double.IsNaN(v))).ToArray();
         html.Append(Html.Table(["epoch", .. logged],
             history.Epochs.Select((e, i) => (IReadOnlyList<string>)[Html.Count(i + 1), .. logged.Select(m => e.TryGetValue(m, out double v) ? Html.Number(v, m == "lr" ? "0.######" : "0.0000") : "")]),
-            "Each epoch", AllButFirst.Append(0).ToHashSet()));
+            "Each epoch", Enumerable.Range(0, logged.Length + 1).ToHashSet())); // every column is a number
         return html.ToString();
     }
 
