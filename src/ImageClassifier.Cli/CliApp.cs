@@ -10,6 +10,7 @@ public static class CliApp
     {
         TrainCommand.Create(),
         EvaluateCommand.Create(),
+        ReportCommand.Create(),
         PredictCommand.Create(),
         ExplainCommand.Create(),
         SummaryCommand.Create(),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Models;
+using ImageClassifier.Reporting;
 using ImageClassifier.Serialization;
 
 namespace ImageClassifier.Cli.Commands;
@@ -14,8 +15,9 @@ public static class SummaryCommand
         var inputShape = new Option<string>("--input-shape") { Description = "For an architecture: height x width x channels.", DefaultValueFactory = _ => "28x28x1" };
         var classes = new Option<int>("--classes") { Description = "For an architecture: the number of classes.", DefaultValueFactory = _ => 10 };
         var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
+        var diagram = new Option<string?>("--diagram") { Description = "Also draw the architecture (Keras plot_model style, with shapes): a .svg or .png file, or a folder for model.svg and model.png." };
 
-        var command = new Command("summary", "Print a model's layers, output shapes and parameter counts.") { target, inputShape, classes, json };
+        var command = new Command("summary", "Print a model's layers, output shapes and parameter counts, and optionally draw its diagram.") { target, inputShape, classes, json, diagram };
         command.SetRun((parse, terminal) =>
         {
             string name = parse.GetValue(target)!;
@@ -28,9 +30,20 @@ public static class SummaryCommand
                 terminal.WriteJson(new { model = model.Spec.Architecture, layers = summary.Rows, total_params = summary.Total, trainable_params = summary.Trainable, non_trainable_params = summary.NonTrainable });
             else
                 terminal.Out.WriteLine(summary.ToText(model.Spec.Architecture));
+            if (parse.GetValue(diagram) is string where)
+                foreach (string file in WriteDiagram(ModelDiagram.Of(model), where))
+                    (parse.GetValue(json) ? terminal.Error : terminal.Out).WriteLine($"Wrote diagram: {file}");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A .svg or .png file as named; anything else is a folder that gets both.</summary>
+    static IEnumerable<string> WriteDiagram(ModelDiagram diagram, string path)
+    {
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is ".svg" or ".png" && !Directory.Exists(path)) return [diagram.Save(path)];
+        return [diagram.Save(Path.Combine(path, "model.svg")), diagram.Save(Path.Combine(path, "model.png"))];
     }
 
     /// <summary>"28x28x1" (height x width x channels, as Keras writes input shapes) to [C, H, W].</summary>

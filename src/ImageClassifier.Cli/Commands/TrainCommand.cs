@@ -5,6 +5,7 @@ using ImageClassifier.Data;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Imaging;
 using ImageClassifier.Models;
+using ImageClassifier.Reporting;
 using ImageClassifier.Serialization;
 using ImageClassifier.Training;
 using ImageClassifier.Training.Callbacks;
@@ -40,12 +41,13 @@ public static class TrainCommand
         var reduceFactor = new Option<double>("--reduce-lr-factor") { Description = "Reduce-LR-on-plateau: factor applied to the learning rate.", DefaultValueFactory = _ => 0.2 };
         var reducePatience = new Option<int>("--reduce-lr-patience") { Description = "Reduce-LR-on-plateau: epochs without improvement before reducing.", DefaultValueFactory = _ => 3 };
         var minLr = new Option<double>("--min-lr") { Description = "Reduce-LR-on-plateau: the lowest learning rate.", DefaultValueFactory = _ => 1e-6 };
-        var output = new Option<string?>("--output", "-o") { Description = "Output folder for model.imgclass, history.csv/json and summary.json (default out/<dataset>)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Output folder for model.imgclass, history.csv/json, summary.json and report.html (default out/<dataset>)." };
+        var noReport = new Option<bool>("--no-report") { Description = "Do not write report.html (the HTML report of the trained model)." };
 
         var command = new Command("train", "Train a model on a dataset and write it, its history and a summary to a folder.");
         data.AddTo(command);
         runtime.AddTo(command);
-        foreach (var option in new Option[] { model, epochs, batchSize, lr, optimizer, weightDecay, momentum, nesterov, labelSmoothing, classWeights, normalize, validationSplit, patience, reduceFactor, reducePatience, minLr, output })
+        foreach (var option in new Option[] { model, epochs, batchSize, lr, optimizer, weightDecay, momentum, nesterov, labelSmoothing, classWeights, normalize, validationSplit, patience, reduceFactor, reducePatience, minLr, output, noReport })
             command.Options.Add(option);
 
         command.SetRun((parse, terminal) =>
@@ -99,15 +101,27 @@ public static class TrainCommand
                 best.ToDictionary(kv => kv.Key, kv => kv.Value), test?.Accuracy, test?.Loss);
             classifier.Save(modelPath);
 
+            string? report = null;
+            if (!parse.GetValue(noReport))
+            {
+                // The report shows the test split when there is one, else what training held out.
+                var evaluated = splits.Test is { Count: > 0 } ? splits.Test : validation ?? train;
+                report = HtmlReport.Write(Path.Combine(folder, HtmlReport.DefaultFileName), new ReportInput
+                {
+                    Model = classifier, Evaluated = evaluated, Result = test ?? classifier.Evaluate(evaluated), Samples = train, History = history,
+                });
+            }
+
             var result = new TrainResult(splits.Train.Name, classifier.Spec.Architecture, history.Count, stopper.BestEpoch,
                 train.Count, validation?.Count ?? 0, best.GetValueOrDefault("val_accuracy", double.NaN), test?.Accuracy, test?.Loss,
-                Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath));
+                Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath), report);
             File.WriteAllText(Path.Combine(folder, "summary.json"), System.Text.Json.JsonSerializer.Serialize(result, Json.Options));
             if (json) terminal.WriteJson(result);
             else
             {
                 if (test is not null) terminal.Out.WriteLine($"Test: accuracy {test.Accuracy:P2}, loss {test.Loss:0.0000} on {test.Count:N0} images");
                 terminal.Out.WriteLine($"Wrote {modelPath}, history.csv, history.json and summary.json to {folder} ({clock.Elapsed.TotalSeconds:0}s in all)");
+                if (report is not null) terminal.Out.WriteLine($"Report: {report}");
             }
             return 0;
         });
@@ -115,7 +129,7 @@ public static class TrainCommand
     }
 
     public sealed record TrainResult(string Dataset, string Model, int Epochs, int BestEpoch, int TrainImages, int ValidationImages,
-        double ValAccuracy, double? TestAccuracy, double? TestLoss, double Seconds, string Output, string ModelFile);
+        double ValAccuracy, double? TestAccuracy, double? TestLoss, double Seconds, string Output, string ModelFile, string? Report);
 
     static float[]? ParseClassWeights(string? value, ImageDataset train)
     {

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text;
+using ImageClassifier.Evaluation;
+using ImageClassifier.Models;
+
+namespace ImageClassifier.Reporting;
+
+/// <summary>
+/// One self-contained HTML file about a model: the dataset, the model's summary and diagram, its
+/// training curves, metric tables, confusion matrix, predictions and top losses. The stylesheet is
+/// inline, the pictures are PNG data: URIs and the diagram inline SVG, so the file opens anywhere,
+/// offline, and refers to nothing on the network.
+/// </summary>
+public static class HtmlReport
+{
+    public const string DefaultFileName = "report.html";
+
+    /// <summary>Writes the report to <paramref name="path"/> (creating its folder) and returns its full path.</summary>
+    public static string Write(string path, ReportInput input)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, Render(input), new UTF8Encoding(false));
+        return full;
+    }
+
+    /// <summary>The report as HTML text.</summary>
+    public static string Render(ReportInput input)
+    {
+        if (input.Result.Count != input.Evaluated.Count)
+            throw new ArgumentException($"The evaluation has {input.Result.Count} results but the dataset '{input.Evaluated.Name}' has {input.Evaluated.Count} images; they must be the same images.");
+        if (input.SampleCount < 0) throw new ArgumentException($"The number of samples cannot be negative ({input.SampleCount}).");
+        var evaluation = input.Evaluation ?? EvaluationReport.From(input.Result, examples: input.SampleCount);
+        var model = input.Model;
+        string title = input.Title ?? $"{model.Spec.Architecture} on {input.Evaluated.Name}";
+        var created = input.Created ?? DateTimeOffset.Now;
+
+        var sections = new (string Id, string Heading, string Body)[]
+        {
+            ("summary", "Summary", ReportSections.Summary(evaluation)),
+            ("data", "Dataset", ReportSections.Dataset(input, evaluation)),
+            ("model", "Model", ReportSections.Model(model)),
+            ("training", "Training", ReportSections.Training(input.History, model.Training)),
+            ("metrics", "Metrics", ReportSections.Metrics(evaluation)),
+            ("confusion", "Confusion matrix", ReportSections.Confusion(evaluation)),
+            ("predictions", "Predictions", ReportSections.Predictions(input)),
+            ("top-losses", "Top losses", ReportSections.TopLosses(input.Evaluated, evaluation)),
+        };
+
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            // An empty icon, so that the browser does not go looking for favicon.ico.
+            .Append("<link rel=\"icon\" href=\"data:,\">\n")
+            .Append("<title>").Append(Html.Escape(title)).Append("</title>\n")
+            .Append("<style>\n").Append(ReportStyle.Css).Append("\n</style>\n</head>\n<body>\n")
+            .Append("<header><h1>").Append(Html.Escape(title)).Append("</h1><p>")
+            .Append(Html.Escape($"imgclass report, made {created.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)}"))
+            .Append("</p></header>\n<nav>");
+        foreach (var (id, heading, _) in sections) html.Append("<a href=\"#").Append(id).Append("\">").Append(Html.Escape(heading)).Append("</a>");
+        html.Append("</nav>\n<main>\n");
+        foreach (var (id, heading, body) in sections)
+            html.Append("<section id=\"").Append(id).Append("\">\n<h2>").Append(Html.Escape(heading)).Append("</h2>\n").Append(body).Append("\n</section>\n");
+        html.Append("</main>\n<footer>Made by imgclass. Everything on this page is inside this one file.</footer>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+}
