@@ -45,6 +45,7 @@ public static class HtmlReport
             ("confusion", "Confusion matrix", ReportSections.Confusion(evaluation)),
             ("predictions", "Predictions", ReportSections.Predictions(input)),
             ("top-losses", "Top losses", ReportSections.TopLosses(input.Evaluated, evaluation)),
+            ("gradcam", "Grad-CAM", ReportSections.GradCam(input, evaluation)),
         };
 
         var html = new StringBuilder();

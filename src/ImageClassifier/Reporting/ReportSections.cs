@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ImageClassifier.Evaluation;
+using ImageClassifier.Evaluation.Explain;
 using ImageClassifier.Models;
 using ImageClassifier.Training;
 
@@ -146,5 +147,17 @@ internal static class ReportSections
                 Html.Number(s.PredictedProbability, "0.000"), Html.Number(s.TrueProbability, "0.000"), Html.Number(s.Loss, "0.000")]),
             "The most confidently wrong predictions, worst first", new HashSet<int> { 3, 4, 5 });
         return $"<p>The images the model got wrong with the highest loss: predicted / true class, then loss / probability of the true class.</p>{grid}{table}";
+    }
+
+    /// <summary>Grad-CAM panels for the worst top losses: where the model looked when it went wrong.</summary>
+    public static string GradCam(ReportInput input, EvaluationReport evaluation, int count = 6)
+    {
+        var indices = evaluation.TopLosses.Take(count).Select(s => s.Index).ToArray();
+        if (indices.Length == 0) return "<p class=\"note\">No wrong predictions to explain.</p>";
+        IReadOnlyList<byte[]> panels;
+        try { panels = input.Model.ExplainPngs(input.Evaluated, indices); }
+        catch (Models.ModelException e) { return $"<p class=\"note\">{Html.Escape(e.Message)}</p>"; } // e.g. no convolution layer
+        return "<p>Grad-CAM of the predicted (wrong) class for the worst top losses, at the last convolution layer: image | heatmap | overlay.</p>"
+            + string.Concat(panels.Select((png, i) => Html.Image(png, $"Grad-CAM of top loss {i + 1}")));
     }
 }

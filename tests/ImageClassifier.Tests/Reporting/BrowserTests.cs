@@ -19,7 +19,7 @@ public class BrowserTests
         Assert.Empty(visit.Errors);
         // Only the file itself and its inline data: pictures; nothing from the network.
         Assert.All(visit.Requests, url => Assert.True(url.StartsWith("file://") || url.StartsWith("data:"), url));
-        Assert.Equal(6, visit.Images);
+        Assert.Equal(12, visit.Images); // six pictures and six Grad-CAM panels
         Assert.Equal(0, visit.BrokenImages);
         Assert.Equal(10, visit.DiagramLayers); // the input and tutorial-cnn's nine layers
 

@@ -15,15 +15,16 @@ public partial class HtmlReportTests
     public void Has_every_section_with_its_pictures_inline()
     {
         string html = SampleReport.Html();
-        foreach (string id in new[] { "summary", "data", "model", "training", "metrics", "confusion", "predictions", "top-losses" })
+        foreach (string id in new[] { "summary", "data", "model", "training", "metrics", "confusion", "predictions", "top-losses", "gradcam" })
             Assert.Contains($"<section id=\"{id}\">", html);
         foreach (string text in new[] { "<!DOCTYPE html>", "<style>", "Classification report", "macro avg", "weighted avg", "Most confused pairs",
                      "conv2d_2 (Conv2D)", "total parameters", "Each epoch", "2025-01-02 03:04 +00:00", "Ankle boot" })
             Assert.Contains(text, html);
 
-        // Six pictures: samples, training curves, metric bars, confusion matrix, predictions, top losses; each a PNG that decodes.
+        // Twelve pictures: samples, training curves, metric bars, confusion matrix, predictions, top losses,
+        // and Grad-CAM panels of the six worst top losses; each a PNG that decodes.
         var pngs = InlinePng().Matches(html).Select(m => Convert.FromBase64String(m.Groups[1].Value)).ToList();
-        Assert.Equal(6, pngs.Count);
+        Assert.Equal(12, pngs.Count);
         for (int i = 0; i < pngs.Count; i++) PngAssert.Picture(pngs[i], $"report-picture-{i}", minColours: 16);
 
         // The diagram is inline SVG naming every layer.
