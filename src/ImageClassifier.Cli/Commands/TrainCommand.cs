@@ -41,13 +41,15 @@ public static class TrainCommand
         var reduceFactor = new Option<double>("--reduce-lr-factor") { Description = "Reduce-LR-on-plateau: factor applied to the learning rate.", DefaultValueFactory = _ => 0.2 };
         var reducePatience = new Option<int>("--reduce-lr-patience") { Description = "Reduce-LR-on-plateau: epochs without improvement before reducing.", DefaultValueFactory = _ => 3 };
         var minLr = new Option<double>("--min-lr") { Description = "Reduce-LR-on-plateau: the lowest learning rate.", DefaultValueFactory = _ => 1e-6 };
+        var monitor = new Option<string>("--monitor") { Description = "The validation metric early stopping, reduce-LR and the checkpoint watch: val_loss or val_accuracy (without validation data, the training one).", DefaultValueFactory = _ => "val_loss" };
+        monitor.AcceptOnlyFromAmong("val_loss", "val_accuracy");
         var output = new Option<string?>("--output", "-o") { Description = "Output folder for model.imgclass, history.csv/json, summary.json and report.html (default out/<dataset>)." };
         var noReport = new Option<bool>("--no-report") { Description = "Do not write report.html (the HTML report of the trained model)." };
 
         var command = new Command("train", "Train a model on a dataset and write it, its history and a summary to a folder.");
         data.AddTo(command);
         runtime.AddTo(command);
-        foreach (var option in new Option[] { model, epochs, batchSize, lr, optimizer, weightDecay, momentum, nesterov, labelSmoothing, classWeights, normalize, validationSplit, patience, reduceFactor, reducePatience, minLr, output, noReport })
+        foreach (var option in new Option[] { model, epochs, batchSize, lr, optimizer, weightDecay, momentum, nesterov, labelSmoothing, classWeights, normalize, validationSplit, monitor, patience, reduceFactor, reducePatience, minLr, output, noReport })
             command.Options.Add(option);
 
         command.SetRun((parse, terminal) =>
@@ -81,13 +83,13 @@ public static class TrainCommand
             using var classifier = Classifier.Create(parse.GetValue(model)!, train.Shape, train.ClassNames, preprocessing).To(device);
             log.WriteLine(classifier.Summary().ToText(classifier.Spec.Architecture));
 
-            string monitor = validation is null ? "loss" : "val_loss";
-            var stopper = new EarlyStopping(monitor, parse.GetValue(patience), restoreBestWeights: true);
+            string watched = validation is null ? parse.GetValue(monitor)!.Replace("val_", "") : parse.GetValue(monitor)!;
+            var stopper = new EarlyStopping(watched, parse.GetValue(patience), restoreBestWeights: true);
             var history = classifier.Fit(train, validation, options,
                 new TerminateOnNaN(),
                 stopper,
-                new ReduceLROnPlateau(monitor, parse.GetValue(reduceFactor), parse.GetValue(reducePatience), parse.GetValue(minLr)),
-                new ModelCheckpoint(modelPath, monitor, saveBestOnly: true),
+                new ReduceLROnPlateau(watched, parse.GetValue(reduceFactor), parse.GetValue(reducePatience), parse.GetValue(minLr)),
+                new ModelCheckpoint(modelPath, watched, saveBestOnly: true),
                 new HistoryLogger(Path.Combine(folder, "history.csv"), Path.Combine(folder, "history.json")),
                 new ProgressLogger(log, interactive: !json && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected));
             if (history.Count == 0) throw new ModelException("Training stopped before finishing an epoch.");
