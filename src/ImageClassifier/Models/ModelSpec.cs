@@ -4,6 +4,8 @@ namespace ImageClassifier.Models;
 
 /// <summary>
 /// Everything needed to rebuild a network: its architecture name, input shape ([C, H, W]),
-/// number of classes and layer list. Saved as JSON in the model file.
+/// number of classes and layer list. Saved as JSON in the model file. <see cref="TrainableFrom"/>
+/// names the first trainable part (see SequentialNetwork.Parts); everything before it is frozen,
+/// as it was when the model was saved. Null: all trainable.
 /// </summary>
-public sealed record ModelSpec(string Architecture, int[] InputShape, int ClassCount, IReadOnlyList<LayerSpec> Layers);
+public sealed record ModelSpec(string Architecture, int[] InputShape, int ClassCount, IReadOnlyList<LayerSpec> Layers, string? TrainableFrom = null);

@@ -10,6 +10,9 @@ namespace ImageClassifier.Training;
 /// The training loop: shuffled mini-batches of an in-memory dataset, one optimizer step each,
 /// train and validation loss/accuracy per epoch, and callbacks at each step of the lifecycle.
 /// Every batch runs in its own dispose scope, so native memory does not grow across epochs.
+/// Batches are fitted to the model's input (grayscale repeated, resized) as they are drawn, so a
+/// 28x28 dataset trains a 3x224x224 pretrained model without a resized copy in memory. Only
+/// trainable parameters are optimised (frozen ones are left out of the optimizer).
 /// </summary>
 public static class Trainer
 {
@@ -25,7 +28,6 @@ public static class Trainer
             CheckCompatible(model, validation);
             if (validation.Count == 0) validation = null;
         }
-        var hooks = callbacks.ToList();
         manual_seed(options.Seed);
 
         var device = model.Device;
@@ -33,32 +35,52 @@ public static class Trainer
         using var images = tensor(train.Pixels, [train.Count, shape.Channels, shape.Height, shape.Width]).to(device);
         using var labels = tensor(train.Labels.Select(l => (long)l).ToArray()).to(device);
         using var validationLabels = validation is null ? null : tensor(validation.Labels.Select(l => (long)l).ToArray());
-        using var optimizer = Optimizers.Create(options, model.Network.parameters().Where(p => p.requires_grad));
+        Func<Tensor, Tensor> logitsFor = indices =>
+        {
+            using var input = model.Preprocessing.Apply(model.FitToInput(images.index_select(0, indices)));
+            return model.Network.forward(input);
+        };
+        Func<Tensor>? validationLogits = validation is null ? null : () => model.Logits(validation, options.ValidationBatchSize);
+        return Run(model, labels, validationLabels, options, logitsFor, validationLogits, callbacks);
+    }
+
+    /// <summary>
+    /// The epoch loop shared by <see cref="Fit"/> and FeatureCache.FitHead: <paramref name="logitsFor"/>
+    /// gives the logits of a batch of training indices; <paramref name="validationLogits"/> those of the whole validation set.
+    /// </summary>
+    internal static History Run(Classifier model, Tensor labels, Tensor? validationLabels, TrainingOptions options,
+        Func<Tensor, Tensor> logitsFor, Func<Tensor>? validationLogits, IEnumerable<Callback> callbacks)
+    {
+        var hooks = callbacks.ToList();
+        var trainable = model.Network.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        if (trainable.Count == 0) throw new ModelException("Every parameter of the model is frozen: there is nothing to train.");
+        using var optimizer = Optimizers.Create(options, trainable);
         var loss = new CrossEntropyLoss(options.LabelSmoothing, options.ClassWeights);
         using var generator = new Generator((ulong)options.Seed);
+        int count = (int)labels.shape[0];
 
-        var context = new TrainingContext(model, optimizer, options, train.Count, validation is not null);
+        var context = new TrainingContext(model, optimizer, options, count, validationLabels is not null);
         hooks.ForEach(h => h.OnTrainBegin(context));
         for (int epoch = 1; epoch <= options.Epochs && !context.StopTraining; epoch++)
         {
             hooks.ForEach(h => h.OnEpochBegin(context, epoch));
             double learningRate = context.LearningRate;
-            var (trainLoss, trainAccuracy, seconds) = TrainEpoch(model, images, labels, optimizer, loss, generator, context, hooks, epoch);
+            var (trainLoss, trainAccuracy, seconds) = TrainEpoch(model, labels, logitsFor, optimizer, loss, generator, context, hooks, epoch);
             var logs = new Dictionary<string, double>
             {
                 ["loss"] = trainLoss,
                 ["accuracy"] = trainAccuracy,
             };
-            if (validation is not null)
+            if (validationLogits is not null)
             {
-                using var logits = model.Logits(validation, options.ValidationBatchSize);
+                using var logits = validationLogits();
                 using var validationLoss = loss.Compute(logits, validationLabels!);
                 logs["val_loss"] = validationLoss.item<float>();
                 logs["val_accuracy"] = Accuracy(logits, validationLabels!);
             }
             logs["lr"] = learningRate;
             logs["seconds"] = seconds;
-            logs["images_per_s"] = train.Count / seconds;
+            logs["images_per_s"] = count / seconds;
             context.History.Add(logs);
             hooks.ForEach(h => h.OnEpochEnd(context, epoch, logs));
         }
@@ -66,12 +88,12 @@ public static class Trainer
         return context.History;
     }
 
-    static (double Loss, double Accuracy, double Seconds) TrainEpoch(Classifier model, Tensor images, Tensor labels,
+    static (double Loss, double Accuracy, double Seconds) TrainEpoch(Classifier model, Tensor labels, Func<Tensor, Tensor> logitsFor,
         optim.Optimizer optimizer, CrossEntropyLoss loss, Generator generator, TrainingContext context, List<Callback> hooks, int epoch)
     {
         var options = context.Options;
         int count = (int)labels.shape[0], batches = context.StepsPerEpoch;
-        using var order = options.Shuffle ? randperm(count, generator: generator).to(images.device) : arange(count, device: images.device);
+        using var order = options.Shuffle ? randperm(count, generator: generator).to(labels.device) : arange(count, device: labels.device);
         model.Network.train();
         double lossSum = 0;
         long correct = 0;
@@ -82,11 +104,10 @@ public static class Trainer
             using var scope = NewDisposeScope();
             int start = batch * options.BatchSize, size = Math.Min(options.BatchSize, count - start);
             var indices = order.narrow(0, start, size);
-            var input = model.Preprocessing.Apply(images.index_select(0, indices));
             var targets = labels.index_select(0, indices);
 
             optimizer.zero_grad();
-            var logits = model.Network.forward(input);
+            var logits = logitsFor(indices);
             var batchLoss = loss.Compute(logits, targets);
             batchLoss.backward();
             optimizer.step();
@@ -108,7 +129,7 @@ public static class Trainer
 
     static void CheckCompatible(Classifier model, ImageDataset data)
     {
-        if (data.Shape.Channels != model.InputShape.Channels || data.Shape.Height != model.InputShape.Height || data.Shape.Width != model.InputShape.Width)
+        if (!model.TakesChannels(data.Shape.Channels))
             throw new ModelException($"Dataset '{data.Name}' holds {data.Shape} images but the model takes {model.InputShape}.");
         if (data.ClassCount != model.ClassNames.Count)
             throw new ModelException($"Dataset '{data.Name}' has {data.ClassCount} classes but the model has {model.ClassNames.Count}.");
