@@ -25,9 +25,13 @@ public static class SummaryCommand
                     Enumerable.Range(0, parse.GetValue(classes)).Select(i => $"class {i}").ToArray());
             var summary = model.Summary();
             if (parse.GetValue(json))
-                terminal.WriteJson(new { model = model.Spec.Architecture, layers = summary.Rows, total_params = summary.Total, trainable_params = summary.Trainable, non_trainable_params = summary.NonTrainable });
+                terminal.WriteJson(new { model = model.Spec.Architecture, layers = summary.Rows, total_params = summary.Total, trainable_params = summary.Trainable, non_trainable_params = summary.NonTrainable, trainable_from = model.Spec.TrainableFrom });
             else
+            {
                 terminal.Out.WriteLine(summary.ToText(model.Spec.Architecture));
+                if (model.Spec.TrainableFrom is string from)
+                    terminal.Out.WriteLine($"Trainable from: {from} (the parts before it are frozen; frozen batch norm runs in inference mode)");
+            }
             return 0;
         });
         return command;
