@@ -15,13 +15,14 @@ public sealed class TransferOptions
     public readonly Option<double> FineTuneLr = new("--fine-tune-lr") { Description = "Stage 2's learning rate.", DefaultValueFactory = _ => 1e-5 };
     public readonly Option<string?> FineTuneAt = new("--fine-tune-at") { Description = "Stage 2 trains this part and all after it: a name (layer3, layer4.1, features.24, dense) or an index; default the whole network." };
     public readonly Option<double?> DiscriminativeLr = new("--discriminative-lr") { Description = "Stage 2: each earlier backbone stage gets this factor times the rate of the one after it (e.g. 0.5)." };
+    public readonly Option<bool> FineTuneBatchNorm = new("--fine-tune-batch-norm") { Description = "Stage 2: let batch norm layers use and update batch statistics (by default they stay in inference mode, as Keras recommends for fine-tuning)." };
     public readonly Option<int> HeadUnits = new("--head-units") { Description = "Units of the new head's hidden Dense layer.", DefaultValueFactory = _ => 256 };
     public readonly Option<double> HeadDropout = new("--head-dropout") { Description = "Dropout rate of the new head.", DefaultValueFactory = _ => 0.2 };
     public readonly Option<bool> NoFeatureCache = new("--no-feature-cache") { Description = "Stage 1: run the frozen base every epoch instead of computing its features once." };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Pretrained, Weights, FreezeEpochs, FineTuneEpochs, FineTuneLr, FineTuneAt, DiscriminativeLr, HeadUnits, HeadDropout, NoFeatureCache })
+        foreach (var option in new Option[] { Pretrained, Weights, FreezeEpochs, FineTuneEpochs, FineTuneLr, FineTuneAt, DiscriminativeLr, FineTuneBatchNorm, HeadUnits, HeadDropout, NoFeatureCache })
             command.Options.Add(option);
     }
 
@@ -55,5 +56,6 @@ public sealed class TransferOptions
         FineTuneAt = parse.GetValue(FineTuneAt),
         DiscriminativeFactor = parse.GetValue(DiscriminativeLr),
         CacheFeatures = !parse.GetValue(NoFeatureCache),
+        TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
     };
 }

@@ -52,6 +52,10 @@ public static class Freezing
         network.Spec = network.Spec with { TrainableFrom = canonical };
     }
 
+    /// <summary>Keeps every BatchNorm layer in inference mode in training (or not); kept in the spec.</summary>
+    public static void SetBatchNormInference(this SequentialNetwork network, bool inference) =>
+        network.Spec = network.Spec with { BatchNormInference = inference };
+
     /// <summary>Throws the listing error now if <paramref name="target"/> names no part, before any training is spent.</summary>
     public static void CheckPartName(this SequentialNetwork network, string? target)
     {

@@ -29,7 +29,7 @@ public static class ModelRegistry
         ["resnet18"] = ResNet("resnet18", "ResNet-18 (torchvision layer names), global average pool, Dense (11.2M params)", new ResNetBackbone([2, 2, 2, 2])),
         ["resnet34"] = ResNet("resnet34", "ResNet-34 (torchvision layer names), global average pool, Dense (21.3M params)", new ResNetBackbone([3, 4, 6, 3])),
         ["resnet18-mlnet"] = ResNet("resnet18-mlnet",
-            "The [2,2,2,3] ResNet18 whose ImageNet weights ship in Microsoft.ML.DnnImageFeaturizer.ResNet18 (13.6M params)", new ResNetBackbone([2, 2, 2, 3])),
+            "The [2,2,2,3] ResNet18 whose ImageNet weights ship in Microsoft.ML.DnnImageFeaturizer.ResNet18 (15.9M params)", new ResNetBackbone([2, 2, 2, 3])),
         ["resnet-small"] = ResNet("resnet-small",
             "ResNet-20 for 28 to 32 pixel images (He et al.): 3x3 stem, three stages of 3 blocks, 16/32/64 filters (272k params)",
             new ResNetBackbone([3, 3, 3], [16, 32, 64], SmallInput: true)),

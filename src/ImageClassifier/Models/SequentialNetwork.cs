@@ -11,7 +11,8 @@ public sealed record Layer(string Name, LayerSpec Spec, nn.Module<Tensor, Tensor
 /// A stack of layers built from a <see cref="ModelSpec"/>, each output shape inferred from the one
 /// before (like keras.Sequential with an Input). Outputs logits; softmax is applied at prediction.
 /// Parts can be frozen (see <see cref="Freezing"/>); frozen BatchNorm layers stay in inference mode
-/// in training, as Keras keeps BatchNormalization with trainable=False.
+/// in training, as Keras keeps BatchNormalization with trainable=False (all of them with
+/// ModelSpec.BatchNormInference, for fine-tuning).
 /// </summary>
 public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
 {
@@ -64,7 +65,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
         if (!on) return;
         foreach (var (_, module) in named_modules())
             if (module is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d
-                && module.parameters().Any() && module.parameters().All(p => !p.requires_grad))
+                && (Spec.BatchNormInference || module.parameters().Any() && module.parameters().All(p => !p.requires_grad)))
                 module.eval();
     }
 }

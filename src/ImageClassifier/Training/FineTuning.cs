@@ -17,6 +17,12 @@ public sealed record FineTuningOptions
     public string? FineTuneAt { get; init; }
     /// <summary>Discriminative rates in stage 2: each backbone stage gets this factor times the rate of the one after it.</summary>
     public double? DiscriminativeFactor { get; init; }
+    /// <summary>
+    /// Stage 2 lets BatchNorm layers use and update batch statistics. Off by default: as Keras'
+    /// guide recommends, they stay in inference mode, because batch statistics of a small new dataset
+    /// differ from the pretrained moving averages and would undo what the base has learned.
+    /// </summary>
+    public bool TrainBatchNorm { get; init; }
     /// <summary>Stage 1 on features cached once (fast), instead of running the frozen base every epoch.</summary>
     public bool CacheFeatures { get; init; } = true;
 
@@ -66,8 +72,10 @@ public static class FineTuning
         if (stages.FineTuneEpochs == 0) return results;
 
         model.Network.SetTrainableFrom(stages.FineTuneAt ?? "all");
+        model.Network.SetBatchNormInference(!stages.TrainBatchNorm);
         summary = model.Summary();
-        log?.Invoke($"Stage 2, fine-tuning from {model.Spec.TrainableFrom ?? "the first layer"}: {summary.Trainable:N0} trainable, {summary.NonTrainable:N0} frozen parameters");
+        log?.Invoke($"Stage 2, fine-tuning from {model.Spec.TrainableFrom ?? "the first layer"}: {summary.Trainable:N0} trainable, {summary.NonTrainable:N0} frozen parameters" +
+            (stages.TrainBatchNorm ? "" : "; batch norm in inference mode"));
         var fineOptions = options with
         {
             Epochs = stages.FineTuneEpochs,

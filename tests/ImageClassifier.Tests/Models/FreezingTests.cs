@@ -46,6 +46,23 @@ public class FreezingTests
     }
 
     [Fact]
+    public void Batch_norm_in_inference_mode_trains_its_scale_but_keeps_its_statistics()
+    {
+        using var model = SmallResNet();
+        model.Network.SetBatchNormInference(true);   // as FineTuning's stage 2 does by default
+        var before = model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        model.Fit(Colour(32), options: new TrainingOptions { Epochs = 1, BatchSize = 16 });
+        var after = model.Network.state_dict();
+        Assert.True(before["layers.resnet.bn1.running_mean"].equal(after["layers.resnet.bn1.running_mean"]).all().item<bool>());
+        Assert.False(before["layers.resnet.bn1.weight"].equal(after["layers.resnet.bn1.weight"]).all().item<bool>());
+
+        using var dir = new TempDirectory();
+        model.Save(dir.File("m.imgclass"));
+        using var loaded = ModelFile.Load(dir.File("m.imgclass"));
+        Assert.True(loaded.Spec.BatchNormInference);
+    }
+
+    [Fact]
     public void Summary_counts_follow_each_stage_and_survive_the_model_file()
     {
         using var model = SmallResNet();

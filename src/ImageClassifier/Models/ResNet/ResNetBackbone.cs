@@ -16,6 +16,7 @@ public sealed record ResNetBackbone(int[] Blocks, int[]? Widths = null, bool Sma
     public override string Kind => "ResNet";
     public override string NameBase => "resnet";
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int[] StageWidths => Widths ?? [.. new[] { 64, 128, 256, 512 }.Take(Blocks.Length)];
 
     public override (nn.Module<Tensor, Tensor>, int[]) Build(int[] input)

@@ -16,6 +16,7 @@ public sealed record VggBackbone(string Layout) : LayerSpec
     public override string Kind => "VGG";
     public override string NameBase => "vgg";
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public string[] Items => Layout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     public override (nn.Module<Tensor, Tensor>, int[]) Build(int[] input)
