@@ -58,10 +58,14 @@ public sealed class Classifier : IDisposable
         return Network.forward(input).softmax(1).MoveToOuterDisposeScope();
     }
 
+    const long MaxBatchPixels = 16_000_000;
+
     /// <summary>Logits [N, classes] on the CPU for a whole dataset, in batches, in inference mode.</summary>
     public Tensor Logits(ImageDataset data, int batchSize = 256)
     {
         var shape = data.Shape;
+        // Big inputs (a 224x224 backbone) in batches of a few hundred would take gigabytes of activations.
+        batchSize = Math.Clamp((int)(MaxBatchPixels / Math.Max(InputShape.Size, shape.Size)), 1, batchSize);
         var logits = empty(data.Count, Spec.ClassCount);
         Network.eval();
         using var noGrad = no_grad();
