@@ -9,6 +9,8 @@ namespace ImageClassifier.Cli.Commands;
 /// <summary>
 /// imgclass bench: training and inference throughput of a model on a dataset (by default the
 /// tutorial CNN on Fashion-MNIST, batch 128), measured through the library's own training loop.
+/// With --pretrained NAME: feature extraction and fine-tuning-step images/s of that backbone at
+/// each of --sizes (224 and 112 by default) on the first --images images.
 /// </summary>
 public static class BenchCommand
 {
@@ -19,6 +21,9 @@ public static class BenchCommand
         var model = new Option<string>("--model", "-m") { Description = "Architecture to time.", DefaultValueFactory = _ => "tutorial-cnn" };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Batch size for training and inference.", DefaultValueFactory = _ => 128 };
         var epochs = new Option<int>("--epochs") { Description = "Timed training epochs (the figure is the best epoch).", DefaultValueFactory = _ => 1 };
+        var pretrained = new Option<string?>("--pretrained") { Description = "Time transfer learning with this pretrained backbone instead: feature extraction and fine-tuning steps." };
+        var sizes = new Option<string>("--sizes") { Description = "With --pretrained: input sizes to time, comma-separated.", DefaultValueFactory = _ => "224,112" };
+        var images = new Option<int>("--images") { Description = "With --pretrained: images timed at each size.", DefaultValueFactory = _ => 128 };
 
         var command = new Command("bench", "Measure training and inference images/s.");
         data.AddTo(command);
@@ -26,11 +31,17 @@ public static class BenchCommand
         command.Options.Add(model);
         command.Options.Add(batchSize);
         command.Options.Add(epochs);
+        command.Options.Add(pretrained);
+        command.Options.Add(sizes);
+        command.Options.Add(images);
         command.SetRun((parse, terminal) =>
         {
             var device = runtime.Apply(parse);
             var splits = data.Load(parse, terminal, parse.GetValue(data.Data!) ?? "fashion-mnist");
             int batch = parse.GetValue(batchSize);
+            if (parse.GetValue(pretrained) is string name)
+                return BenchTransfer(parse, terminal, name, Spread(splits.Train, parse.GetValue(images)), ParseSizes(parse.GetValue(sizes)!),
+                    parse.GetResult(batchSize) is { Implicit: false } ? batch : 32, device, parse.GetValue(runtime.Json));
             var train = splits.Train;
             var test = splits.Test ?? train;
             using var classifier = Classifier.Create(parse.GetValue(model)!, train.Shape, train.ClassNames).To(device);
@@ -64,5 +75,46 @@ public static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    static int BenchTransfer(ParseResult parse, Terminal terminal, string name, ImageClassifier.Data.ImageDataset data, int[] sizes, int batch,
+        TorchSharp.torch.Device device, bool json)
+    {
+        var result = new Dictionary<string, object>
+        {
+            ["pretrained"] = name, ["dataset"] = data.Name, ["images"] = data.Count, ["batch_size"] = batch,
+            ["threads"] = TorchSharp.torch.get_num_threads(), ["device"] = device.ToString(),
+        };
+        foreach (int size in sizes)
+        {
+            if (!json) terminal.Out.WriteLine($"{name} at {size}x{size}, {data.Count} images of {data.Name}, batch {batch}...");
+            var speed = TransferBenchmark.Run(name, data, size, batch, device);
+            result[$"features_{size}_images_per_s"] = Math.Round(speed.FeatureImagesPerSecond, 1);
+            result[$"finetune_{size}_images_per_s"] = Math.Round(speed.FineTuneImagesPerSecond, 1);
+            if (!json)
+            {
+                terminal.Out.WriteLine($"features {size}: {speed.FeatureImagesPerSecond:N1} images/s");
+                terminal.Out.WriteLine($"fine-tune {size}: {speed.FineTuneImagesPerSecond:N1} images/s");
+            }
+        }
+        result["peak_memory_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1e6);
+        if (json) terminal.WriteJson(result);
+        else terminal.Out.WriteLine($"peak memory: {result["peak_memory_mb"]:N0} MB");
+        return 0;
+    }
+
+    // Evenly spaced images rather than the first ones: folders are read class by class, and training needs two classes.
+    static ImageClassifier.Data.ImageDataset Spread(ImageClassifier.Data.ImageDataset data, int count)
+    {
+        if (count < 2) throw new ArgumentException($"--images must be at least 2, not {count}.");
+        return count >= data.Count ? data : data.Subset([.. Enumerable.Range(0, count).Select(i => (int)((long)i * data.Count / count))]);
+    }
+
+    static int[] ParseSizes(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length == 0 || !parts.All(p => int.TryParse(p, out int v) && v is >= 16 and <= 1024))
+            throw new ArgumentException($"--sizes must be sizes from 16 to 1024 separated by commas, e.g. 224,112, not '{text}'.");
+        return [.. parts.Select(int.Parse)];
     }
 }

@@ -27,9 +27,13 @@ public static class SummaryCommand
                     Enumerable.Range(0, parse.GetValue(classes)).Select(i => $"class {i}").ToArray());
             var summary = model.Summary();
             if (parse.GetValue(json))
-                terminal.WriteJson(new { model = model.Spec.Architecture, layers = summary.Rows, total_params = summary.Total, trainable_params = summary.Trainable, non_trainable_params = summary.NonTrainable });
+                terminal.WriteJson(new { model = model.Spec.Architecture, layers = summary.Rows, total_params = summary.Total, trainable_params = summary.Trainable, non_trainable_params = summary.NonTrainable, trainable_from = model.Spec.TrainableFrom });
             else
+            {
                 terminal.Out.WriteLine(summary.ToText(model.Spec.Architecture));
+                if (model.Spec.TrainableFrom is string from)
+                    terminal.Out.WriteLine($"Trainable from: {from} (the parts before it are frozen; frozen batch norm runs in inference mode)");
+            }
             if (parse.GetValue(diagram) is string where)
                 foreach (string file in WriteDiagram(ModelDiagram.Of(model), where))
                     (parse.GetValue(json) ? terminal.Error : terminal.Out).WriteLine($"Wrote diagram: {file}");

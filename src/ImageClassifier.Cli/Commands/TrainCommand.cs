@@ -15,7 +15,9 @@ namespace ImageClassifier.Cli.Commands;
 /// <summary>
 /// imgclass train: load data, split off validation, build a model, fit it with the tutorial's
 /// callbacks (early stopping, reduce-LR, best-only checkpoint, history), evaluate on the test
-/// split and write model, history and summary to the output folder.
+/// split and write model, history and summary to the output folder. With --pretrained or
+/// --weights: transfer learning in two stages (FineTuning.Train): the head on the frozen base
+/// (history.csv), then fine-tuning (fine-tune-history.csv); summary.json records both stages.
 /// </summary>
 public static class TrainCommand
 {
@@ -25,6 +27,7 @@ public static class TrainCommand
     {
         var data = new DataOptions("The dataset: fashion-mnist, mnist, cifar10, or a path (IDX folder, CIFAR-10 folder or .tar.gz, folder of class subfolders).", required: true);
         var runtime = new RuntimeOptions();
+        var transfer = new TransferOptions();
         var model = new Option<string>("--model", "-m") { Description = "Architecture: " + string.Join(", ", ModelRegistry.Entries.Select(e => e.Name)) + ".", DefaultValueFactory = _ => "tutorial-cnn" };
         var epochs = new Option<int>("--epochs", "-e") { Description = "The most epochs to train (early stopping may end sooner).", DefaultValueFactory = _ => DefaultEpochs };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Images per training batch.", DefaultValueFactory = _ => 32 };
@@ -49,6 +52,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a model on a dataset and write it, its history and a summary to a folder.");
         data.AddTo(command);
         runtime.AddTo(command);
+        transfer.AddTo(command);
         foreach (var option in new Option[] { model, epochs, batchSize, lr, optimizer, weightDecay, momentum, nesterov, labelSmoothing, classWeights, normalize, validationSplit, monitor, patience, reduceFactor, reducePatience, minLr, output, noReport })
             command.Options.Add(option);
 
@@ -61,7 +65,10 @@ public static class TrainCommand
             int seed = parse.GetValue(runtime.Seed);
 
             string source = parse.GetValue(data.Data!)!;
-            var splits = data.Load(parse, terminal);
+            bool transferring = transfer.IsTransfer(parse);
+            var inputSize = transferring ? transfer.InputSize(parse, data.ImageSizeValue(parse)) : default;
+            // Pretrained models take colour images of their input size: folders are read at that size.
+            var splits = data.Load(parse, terminal, shape: transferring ? new ImageShape(3, inputSize.Height, inputSize.Width) : null);
             double fraction = parse.GetValue(validationSplit);
             var (train, validation) = fraction > 0 ? Splits.StratifiedSplit(splits.Train, fraction, seed) : (splits.Train, null);
             train.EnsureTrainable();
@@ -75,30 +82,54 @@ public static class TrainCommand
                 ClassWeights = ParseClassWeights(parse.GetValue(classWeights), train),
             };
             options.Validate();
+            var stages = transferring ? transfer.Stages(parse, options.Epochs) : null;
+            stages?.Validate();
+            if (transferring && parse.GetValue(normalize))
+                throw new ArgumentException("--normalize does not apply with --pretrained or --weights: the weights fix the preprocessing.");
             string folder = parse.GetValue(output) ?? Path.Combine("out", SafeName(splits.Train.Name));
             Directory.CreateDirectory(folder);
             string modelPath = Path.Combine(folder, "model" + ModelFile.Extension);
 
             var preprocessing = parse.GetValue(normalize) ? Preprocessing.Standardize(train) : Preprocessing.UnitRange;
-            using var classifier = Classifier.Create(parse.GetValue(model)!, train.Shape, train.ClassNames, preprocessing).To(device);
+            using var classifier = (transferring
+                ? transfer.Create(parse, parse.GetValue(model)!, train.ClassNames, inputSize)
+                : Classifier.Create(parse.GetValue(model)!, train.Shape, train.ClassNames, preprocessing)).To(device);
             log.WriteLine(classifier.Summary().ToText(classifier.Spec.Architecture));
+            if (transferring) log.WriteLine($"Preprocessing: {classifier.Preprocessing}");
 
             string watched = validation is null ? parse.GetValue(monitor)!.Replace("val_", "") : parse.GetValue(monitor)!;
-            var stopper = new EarlyStopping(watched, parse.GetValue(patience), restoreBestWeights: true);
-            var history = classifier.Fit(train, validation, options,
-                new TerminateOnNaN(),
-                stopper,
-                new ReduceLROnPlateau(watched, parse.GetValue(reduceFactor), parse.GetValue(reducePatience), parse.GetValue(minLr)),
-                new ModelCheckpoint(modelPath, watched, saveBestOnly: true),
-                new HistoryLogger(Path.Combine(folder, "history.csv"), Path.Combine(folder, "history.json")),
-                new ProgressLogger(log, interactive: !json && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected));
+            EarlyStopping stopper = null!;
+            IEnumerable<Callback> CallbacksFor(string stage)
+            {
+                string prefix = stage == "fine-tune" ? "fine-tune-" : "";
+                stopper = new EarlyStopping(watched, parse.GetValue(patience), restoreBestWeights: true);
+                return
+                [
+                    new TerminateOnNaN(),
+                    stopper,
+                    new ReduceLROnPlateau(watched, parse.GetValue(reduceFactor), parse.GetValue(reducePatience), parse.GetValue(minLr)),
+                    new ModelCheckpoint(modelPath, watched, saveBestOnly: true),
+                    new HistoryLogger(Path.Combine(folder, prefix + "history.csv"), Path.Combine(folder, prefix + "history.json")),
+                    new ProgressLogger(log, interactive: !json && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected),
+                ];
+            }
+            IReadOnlyList<StageResult>? stageResults = null;
+            History history;
+            if (stages is not null)
+            {
+                stageResults = FineTuning.Train(classifier, train, validation, options, stages, CallbacksFor, log.WriteLine);
+                history = stageResults[^1].History;
+                log.WriteLine(classifier.Summary().ToText(classifier.Spec.Architecture));
+            }
+            else history = classifier.Fit(train, validation, options, CallbacksFor("train"));
             if (history.Count == 0) throw new ModelException("Training stopped before finishing an epoch.");
 
             EvaluationResult? test = splits.Test is { Count: > 0 } testSet ? classifier.Evaluate(testSet) : null;
             var best = history.Epochs[Math.Max(stopper.BestEpoch, 1) - 1];
             // The source as given (a path made absolute), so that evaluate can find the data again.
             string recorded = File.Exists(source) || Directory.Exists(source) ? Path.GetFullPath(source) : source;
-            classifier.Training = new TrainingSummary(recorded, train.Count, validation?.Count ?? 0, history.Count,
+            int allEpochs = stageResults?.Sum(r => r.History.Count) ?? history.Count;
+            classifier.Training = new TrainingSummary(recorded, train.Count, validation?.Count ?? 0, allEpochs,
                 stopper.BestEpoch, options.Optimizer, options.LearningRate, options.BatchSize, seed, clock.Elapsed.TotalSeconds,
                 best.ToDictionary(kv => kv.Key, kv => kv.Value), test?.Accuracy, test?.Loss);
             classifier.Save(modelPath);
@@ -114,9 +145,10 @@ public static class TrainCommand
                 });
             }
 
-            var result = new TrainResult(splits.Train.Name, classifier.Spec.Architecture, history.Count, stopper.BestEpoch,
+            var result = new TrainResult(splits.Train.Name, classifier.Spec.Architecture, allEpochs, stopper.BestEpoch,
                 train.Count, validation?.Count ?? 0, best.GetValueOrDefault("val_accuracy", double.NaN), test?.Accuracy, test?.Loss,
-                Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath), report);
+                Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath), report,
+                stageResults?.Select(StageSummary.Of).ToArray());
             File.WriteAllText(Path.Combine(folder, "summary.json"), System.Text.Json.JsonSerializer.Serialize(result, Json.Options));
             if (json) terminal.WriteJson(result);
             else
@@ -131,7 +163,17 @@ public static class TrainCommand
     }
 
     public sealed record TrainResult(string Dataset, string Model, int Epochs, int BestEpoch, int TrainImages, int ValidationImages,
-        double ValAccuracy, double? TestAccuracy, double? TestLoss, double Seconds, string Output, string ModelFile, string? Report);
+        double ValAccuracy, double? TestAccuracy, double? TestLoss, double Seconds, string Output, string ModelFile, string? Report,
+        IReadOnlyList<StageSummary>? Stages = null);
+
+    /// <summary>One transfer stage in summary.json: its epochs, best validation accuracy and parameter counts.</summary>
+    public sealed record StageSummary(string Stage, int Epochs, double BestValAccuracy, long TrainableParams, long NonTrainableParams,
+        string? TrainableFrom, double? FeatureImagesPerS)
+    {
+        public static StageSummary Of(StageResult r) => new(r.Stage, r.History.Count,
+            r.History.Values("val_accuracy").DefaultIfEmpty(double.NaN).Max(), r.TrainableParameters, r.NonTrainableParameters,
+            r.TrainableFrom, r.FeatureImagesPerSecond is double rate ? Math.Round(rate, 1) : null);
+    }
 
     static float[]? ParseClassWeights(string? value, ImageDataset train)
     {

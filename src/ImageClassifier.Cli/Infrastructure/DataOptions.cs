@@ -10,7 +10,7 @@ public sealed class DataOptions
     public readonly Option<string>? Data;
     public readonly Option<string?> DataDir = new("--data-dir") { Description = "A folder searched first for the named dataset's files." };
     public readonly Option<bool> Download = new("--download") { Description = "Download a named dataset into the per-user cache when it is not found on this machine." };
-    public readonly Option<string?> ImageSize = new("--image-size") { Description = "For image folders: the size images are resized to, e.g. 64 or 64x48 (height x width). Default 64, or the model's size." };
+    public readonly Option<string?> ImageSize = new("--image-size") { Description = "For image folders: the size images are resized to, e.g. 64 or 64x48 (height x width). Default 64, or the model's size. With --pretrained or --weights: the model's input size (smaller images are resized to it; default the backbone's, 224)." };
     public readonly Option<int?> Channels = new("--channels") { Description = "For image folders: 1 (grayscale) or 3 (RGB). Default 3, or the model's." };
     public readonly Option<bool> Strict = new("--strict") { Description = "For image folders: stop at the first file that cannot be decoded instead of skipping it." };
     public readonly Option<int?> Limit = new("--limit") { Description = "Use only the first N images of the training split." };
@@ -58,12 +58,18 @@ public sealed class DataOptions
     {
         int channels = parse.GetValue(Channels) ?? model?.Channels ?? 3;
         if (channels is not (1 or 3)) throw new ArgumentException($"--channels must be 1 or 3, not {channels}.");
+        if (ImageSizeValue(parse) is not var (height, width)) return model ?? new ImageShape(channels, 64, 64);
+        return new ImageShape(channels, height, width);
+    }
+
+    /// <summary>--image-size as (height, width), or null when not given.</summary>
+    public (int Height, int Width)? ImageSizeValue(ParseResult parse)
+    {
         string? size = parse.GetValue(ImageSize);
-        if (size is null) return model ?? new ImageShape(channels, 64, 64);
+        if (size is null) return null;
         var parts = size.ToLowerInvariant().Split('x');
         if (parts.Length is < 1 or > 2 || !parts.All(p => int.TryParse(p, out int v) && v is > 0 and <= 4096))
             throw new ArgumentException($"--image-size must be like 64 or 64x48 (height x width, 1..4096), not '{size}'.");
-        int height = int.Parse(parts[0]), width = int.Parse(parts[^1]);
-        return new ImageShape(channels, height, width);
+        return (int.Parse(parts[0]), int.Parse(parts[^1]));
     }
 }

@@ -58,10 +58,14 @@ public sealed class Classifier : IDisposable
         return Network.forward(input).softmax(1).MoveToOuterDisposeScope();
     }
 
+    const long MaxBatchPixels = 16_000_000;
+
     /// <summary>Logits [N, classes] on the CPU for a whole dataset, in batches, in inference mode.</summary>
     public Tensor Logits(ImageDataset data, int batchSize = 256)
     {
         var shape = data.Shape;
+        // Big inputs (a 224x224 backbone) in batches of a few hundred would take gigabytes of activations.
+        batchSize = Math.Clamp((int)(MaxBatchPixels / Math.Max(InputShape.Size, shape.Size)), 1, batchSize);
         var logits = empty(data.Count, Spec.ClassCount);
         Network.eval();
         using var noGrad = no_grad();
@@ -76,15 +80,29 @@ public sealed class Classifier : IDisposable
         return logits;
     }
 
-    /// <summary>Resizes a batch to the model's input size; channels must already agree.</summary>
+    /// <summary>
+    /// Fits a uint8 batch [N, C, H, W] to the model's input: grayscale repeated to three channels
+    /// when the model takes colour (pretrained backbones do), and resized (bilinear, antialiased)
+    /// when the size differs. Other channel mismatches are errors.
+    /// </summary>
     public Tensor FitToInput(Tensor bytes)
     {
-        if (bytes.shape[1] != Spec.InputShape[0])
-            throw new ModelException($"The model takes {Spec.InputShape[0]}-channel images but got {bytes.shape[1]} channels.");
-        if (bytes.shape[2] == Spec.InputShape[1] && bytes.shape[3] == Spec.InputShape[2]) return bytes.alias();
-        using var asFloat = bytes.to_type(ScalarType.Float32);
+        CheckChannels((int)bytes.shape[1]);
+        using var colour = bytes.shape[1] == Spec.InputShape[0] ? bytes.alias() : bytes.expand(-1, Spec.InputShape[0], -1, -1);
+        if (bytes.shape[2] == Spec.InputShape[1] && bytes.shape[3] == Spec.InputShape[2])
+            return colour.contiguous();
+        using var asFloat = colour.to_type(ScalarType.Float32);
         using var resized = nn.functional.interpolate(asFloat, [Spec.InputShape[1], Spec.InputShape[2]], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        return resized.round().clamp(0, 255).to_type(ScalarType.Byte);
+        return resized.round_().clamp_(0, 255).to_type(ScalarType.Byte);
+    }
+
+    /// <summary>Whether images with <paramref name="channels"/> channels can be fed (equal, or grayscale into colour).</summary>
+    public bool TakesChannels(int channels) => channels == Spec.InputShape[0] || (channels == 1 && Spec.InputShape[0] == 3);
+
+    void CheckChannels(int channels)
+    {
+        if (!TakesChannels(channels))
+            throw new ModelException($"The model takes {Spec.InputShape[0]}-channel images but got {channels} channels.");
     }
 
     public void Dispose() => Network.Dispose();

@@ -10,6 +10,9 @@ public sealed record Layer(string Name, LayerSpec Spec, nn.Module<Tensor, Tensor
 /// <summary>
 /// A stack of layers built from a <see cref="ModelSpec"/>, each output shape inferred from the one
 /// before (like keras.Sequential with an Input). Outputs logits; softmax is applied at prediction.
+/// Parts can be frozen (see <see cref="Freezing"/>); frozen BatchNorm layers stay in inference mode
+/// in training, as Keras keeps BatchNormalization with trainable=False (all of them with
+/// ModelSpec.BatchNormInference, for fine-tuning).
 /// </summary>
 public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
 {
@@ -36,10 +39,33 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
         Layers = built;
         layers = nn.Sequential(built.Select(l => (l.Name, (nn.Module<Tensor, Tensor>)l.Module)).ToArray());
         RegisterComponents();
+        if (spec.TrainableFrom is not null) this.SetTrainableFrom(spec.TrainableFrom);
     }
 
-    public ModelSpec Spec { get; }
+    public ModelSpec Spec { get; internal set; }
     public IReadOnlyList<Layer> Layers { get; }
 
+    /// <summary>The prefix of a layer's parameters in this network's state dict.</summary>
+    public static string KeyPrefix(Layer layer) => $"layers.{layer.Name}.";
+
     public override Tensor forward(Tensor input) => layers.forward(input);
+
+    /// <summary>Runs layers [from, to) only: the base up to cached features, or the head on them.</summary>
+    public Tensor Forward(Tensor input, int from, int to)
+    {
+        using var scope = NewDisposeScope();
+        var x = input;
+        for (int i = from; i < to; i++) x = Layers[i].Module.forward(x);
+        return (ReferenceEquals(x, input) ? x.alias() : x).MoveToOuterDisposeScope();
+    }
+
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (!on) return;
+        foreach (var (_, module) in named_modules())
+            if (module is TorchSharp.Modules.BatchNorm1d or TorchSharp.Modules.BatchNorm2d
+                && (Spec.BatchNormInference || module.parameters().Any() && module.parameters().All(p => !p.requires_grad)))
+                module.eval();
+    }
 }

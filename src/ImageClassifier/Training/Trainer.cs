@@ -12,7 +12,9 @@ namespace ImageClassifier.Training;
 /// The training loop: mini-batches from a batch source (a dataset in memory, or streamed files),
 /// optional augmentation, one optimizer step each, train and validation loss/accuracy per epoch,
 /// and callbacks at each step of the lifecycle. Every batch runs in its own dispose scope, so native
-/// memory does not grow across epochs.
+/// memory does not grow across epochs. Batches are fitted to the model's input (grayscale repeated,
+/// resized) as they are drawn, so a 28x28 dataset trains a 3x224x224 pretrained model without a
+/// resized copy in memory. Only trainable parameters are optimised (frozen ones are left out).
 /// </summary>
 public static class Trainer
 {
@@ -35,33 +37,53 @@ public static class Trainer
             CheckCompatible(model, validation.Name, validation.Shape, validation.ClassCount);
             if (validation.Count == 0) validation = null;
         }
-        var hooks = callbacks.ToList();
         manual_seed(options.Seed);
-
         using var validationLabels = validation is null ? null : tensor(validation.Labels.Select(l => (long)l).ToArray());
-        using var optimizer = Optimizers.Create(options, model.Network.parameters().Where(p => p.requires_grad));
+        Func<Tensor>? validationLogits = validation is null ? null : () => model.Logits(validation, options.ValidationBatchSize);
+        return Run(model, train.Count, validationLabels, options,
+            (sampler, epoch) => train.Batches(options.BatchSize, sampler, epoch),
+            (batch, augmentation) =>
+            {
+                var (input, targets) = Prepare(model, batch, options.Augmentation, augmentation);
+                return (model.Network.forward(input), targets);
+            },
+            validationLogits, callbacks, train.ClassNames.Count);
+    }
+
+    /// <summary>
+    /// The epoch loop shared by <see cref="Fit(Classifier, IBatchSource, ImageDataset?, TrainingOptions?, IEnumerable{Callback})"/>
+    /// and HeadTrainer.FitHead: <paramref name="batches"/> gives an epoch's batches, <paramref name="step"/>
+    /// the logits and targets of one; <paramref name="validationLogits"/> those of the whole validation set.
+    /// </summary>
+    internal static History Run(Classifier model, int count, Tensor? validationLabels, TrainingOptions options,
+        Func<ISampler, int, IEnumerable<Batch>> batches, Func<Batch, AugmentationContext?, (Tensor Logits, Tensor Targets)> step,
+        Func<Tensor>? validationLogits, IEnumerable<Callback> callbacks, int classCount)
+    {
+        var hooks = callbacks.ToList();
+        var trainable = model.Network.named_parameters().Where(p => p.parameter.requires_grad).ToList();
+        if (trainable.Count == 0) throw new ModelException("Every parameter of the model is frozen: there is nothing to train.");
+        using var optimizer = Optimizers.Create(options, trainable);
         var loss = new CrossEntropyLoss(options.LabelSmoothing, options.ClassWeights);
         var sampler = options.Sampler ?? (options.Shuffle ? new ShuffleSampler(options.Seed) : new SequentialSampler());
         using var generator = new Generator((ulong)options.Seed);
-        var augmentation = options.Augmentation is null ? null : new AugmentationContext(train.ClassNames.Count, generator);
+        var augmentation = options.Augmentation is null ? null : new AugmentationContext(classCount, generator);
 
-        int epochLength = sampler.Order(train.Count, 1).Length;
-        var context = new TrainingContext(model, optimizer, options, epochLength, validation is not null);
+        int epochLength = sampler.Order(count, 1).Length;
+        var context = new TrainingContext(model, optimizer, options, epochLength, validationLabels is not null);
         hooks.ForEach(h => h.OnTrainBegin(context));
         for (int epoch = 1; epoch <= options.Epochs && !context.StopTraining; epoch++)
         {
             hooks.ForEach(h => h.OnEpochBegin(context, epoch));
             double learningRate = context.LearningRate;
-            var batches = train.Batches(options.BatchSize, sampler, epoch);
-            var (trainLoss, trainAccuracy, seen, seconds) = TrainEpoch(model, batches, optimizer, loss, augmentation, context, hooks, epoch);
+            var (trainLoss, trainAccuracy, seen, seconds) = TrainEpoch(model, batches(sampler, epoch), step, optimizer, loss, augmentation, context, hooks, epoch);
             var logs = new Dictionary<string, double>
             {
                 ["loss"] = trainLoss,
                 ["accuracy"] = trainAccuracy,
             };
-            if (validation is not null)
+            if (validationLogits is not null)
             {
-                using var logits = model.Logits(validation, options.ValidationBatchSize);
+                using var logits = validationLogits();
                 using var validationLoss = loss.Compute(logits, validationLabels!);
                 logs["val_loss"] = validationLoss.item<float>();
                 logs["val_accuracy"] = Accuracy(logits, validationLabels!);
@@ -77,11 +99,10 @@ public static class Trainer
     }
 
     static (double Loss, double Accuracy, int Seen, double Seconds) TrainEpoch(Classifier model, IEnumerable<Batch> batches,
-        optim.Optimizer optimizer, CrossEntropyLoss loss, AugmentationContext? augmentation, TrainingContext context,
-        List<Callback> hooks, int epoch)
+        Func<Batch, AugmentationContext?, (Tensor Logits, Tensor Targets)> step, optim.Optimizer optimizer, CrossEntropyLoss loss,
+        AugmentationContext? augmentation, TrainingContext context, List<Callback> hooks, int epoch)
     {
-        var options = context.Options;
-        int steps = context.StepsPerEpoch, step = 0, seen = 0;
+        int steps = context.StepsPerEpoch, done = 0, seen = 0;
         model.Network.train();
         double lossSum = 0;
         long correct = 0;
@@ -90,10 +111,9 @@ public static class Trainer
         {
             using var scope = NewDisposeScope();
             using var _ = batch;
-            var (input, targets) = Prepare(model, batch, options.Augmentation, augmentation);
 
             optimizer.zero_grad();
-            var logits = model.Network.forward(input);
+            var (logits, targets) = step(batch, augmentation);
             var batchLoss = loss.Compute(logits, targets);
             batchLoss.backward();
             optimizer.step();
@@ -103,7 +123,7 @@ public static class Trainer
             lossSum += batchLoss.item<float>() * batch.Size;
             correct += logits.argmax(1).eq(classes).sum().item<long>();
             seen += batch.Size;
-            var log = new BatchLog(epoch, ++step, steps, lossSum / seen, (double)correct / seen, seen, clock.Elapsed);
+            var log = new BatchLog(epoch, ++done, steps, lossSum / seen, (double)correct / seen, seen, clock.Elapsed);
             hooks.ForEach(h => h.OnBatchEnd(context, log));
             if (context.StopTraining) break;
         }
@@ -127,9 +147,10 @@ public static class Trainer
         return hits.item<long>() / (double)labels.shape[0];
     }
 
+    // Any image size is fitted to the model as batches are drawn; the channels must fit it.
     static void CheckCompatible(Classifier model, string name, ImageShape shape, int classCount)
     {
-        if (shape != model.InputShape)
+        if (!model.TakesChannels(shape.Channels))
             throw new ModelException($"Dataset '{name}' holds {shape} images but the model takes {model.InputShape}.");
         if (classCount != model.ClassNames.Count)
             throw new ModelException($"Dataset '{name}' has {classCount} classes but the model has {model.ClassNames.Count}.");

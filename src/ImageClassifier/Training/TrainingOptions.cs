@@ -25,6 +25,11 @@ public sealed record TrainingOptions
     public ISampler? Sampler { get; init; }
     /// <summary>Random transformations of each training batch; null: none.</summary>
     public IBatchAugmentation? Augmentation { get; init; }
+    /// <summary>
+    /// Discriminative learning rates: parameter-name prefix (e.g. "layers.resnet.layer3.") to a
+    /// multiplier of <see cref="LearningRate"/>; the longest matching prefix wins, others get 1.
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? LearningRateMultipliers { get; init; }
     /// <summary>Batch size for validation passes (no gradients, so larger is fine).</summary>
     public int ValidationBatchSize { get; init; } = 512;
 
@@ -34,6 +39,8 @@ public sealed record TrainingOptions
         if (BatchSize < 1) throw new ArgumentException($"Batch size must be at least 1, not {BatchSize}.");
         if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new ArgumentException($"Learning rate must be positive, not {LearningRate}.");
         if (LabelSmoothing is < 0 or >= 1) throw new ArgumentException($"Label smoothing must be in [0, 1), not {LabelSmoothing}.");
+        if (LearningRateMultipliers?.Values.Any(m => m <= 0 || double.IsNaN(m)) == true)
+            throw new ArgumentException("Learning-rate multipliers must be positive.");
         if (WeightDecay < 0) throw new ArgumentException($"Weight decay must not be negative ({WeightDecay}).");
     }
 }

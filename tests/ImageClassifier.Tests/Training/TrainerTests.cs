@@ -124,8 +124,9 @@ public class TrainerTests
         Assert.Contains("empty", Assert.Throws<DatasetException>(() => model.Fit(empty)).Message);
         var oneClass = Synthetic.LeftRight(10, 1).Subset([0, 2, 4]);
         Assert.Contains("only 1 class", Assert.Throws<DatasetException>(() => model.Fit(oneClass)).Message);
-        var wrongSize = new ImageDataset("big", new ImageShape(1, 9, 9), ["a", "b"], new byte[2 * 81], [0, 1]);
-        Assert.Contains("the model takes", Assert.Throws<ModelException>(() => model.Fit(wrongSize)).Message);
+        // Another size is resized batch by batch (as pretrained models need); colour into a grayscale model is refused.
+        var colour = new ImageDataset("rgb", new ImageShape(3, 8, 8), ["a", "b"], new byte[2 * 192], [0, 1]);
+        Assert.Contains("the model takes", Assert.Throws<ModelException>(() => model.Fit(colour)).Message);
         Assert.Throws<ArgumentException>(() => model.Fit(Synthetic.LeftRight(10, 1), options: new TrainingOptions { Optimizer = "lion" }));
     }
 }

@@ -18,6 +18,9 @@ namespace ImageClassifier.Models.Layers;
 [JsonDerivedType(typeof(Dropout), "Dropout")]
 [JsonDerivedType(typeof(BatchNorm), "BatchNormalization")]
 [JsonDerivedType(typeof(Activation), "Activation")]
+[JsonDerivedType(typeof(MeanImageSubtraction), "MeanImage")]
+[JsonDerivedType(typeof(ImageClassifier.Models.ResNet.ResNetBackbone), "ResNet")]
+[JsonDerivedType(typeof(ImageClassifier.Models.Vgg.VggBackbone), "VGG")]
 public abstract record LayerSpec
 {
     /// <summary>Keras' class name for the layer, shown in summaries.</summary>

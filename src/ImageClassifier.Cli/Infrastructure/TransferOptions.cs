@@ -1,0 +1,61 @@
+using System.CommandLine;
+using ImageClassifier.Models;
+using ImageClassifier.Models.Pretrained;
+using ImageClassifier.Training;
+
+namespace ImageClassifier.Cli.Infrastructure;
+
+/// <summary>The train options for transfer learning and fine-tuning: a pretrained backbone, its two stages, its head.</summary>
+public sealed class TransferOptions
+{
+    public readonly Option<string?> Pretrained = new("--pretrained") { Description = "Start from a pretrained backbone (" + string.Join(", ", PretrainedRegistry.Configs.Select(c => c.Name)) + "): its base frozen, a new head trained on it, then optionally fine-tuned. Its preprocessing is applied automatically; grayscale and small images are adapted." };
+    public readonly Option<string?> Weights = new("--weights") { Description = "Start the --model backbone (" + string.Join(", ", ModelRegistry.Entries.Where(e => e.Base is not null).Select(e => e.Name)) + ") from your weights: safetensors, a torch.save state dict or a TorchSharp file, with torchvision names (fc./classifier. keys are ignored)." };
+    public readonly Option<int?> FreezeEpochs = new("--freeze-epochs") { Description = "Transfer stage 1: epochs training the head on the frozen base (default --epochs)." };
+    public readonly Option<int> FineTuneEpochs = new("--fine-tune-epochs") { Description = "Transfer stage 2: epochs fine-tuning from --fine-tune-at onward (default 0: none)." };
+    public readonly Option<double> FineTuneLr = new("--fine-tune-lr") { Description = "Stage 2's learning rate.", DefaultValueFactory = _ => 1e-5 };
+    public readonly Option<string?> FineTuneAt = new("--fine-tune-at") { Description = "Stage 2 trains this part and all after it: a name (layer3, layer4.1, features.24, dense) or an index; default the whole network." };
+    public readonly Option<double?> DiscriminativeLr = new("--discriminative-lr") { Description = "Stage 2: each earlier backbone stage gets this factor times the rate of the one after it (e.g. 0.5)." };
+    public readonly Option<bool> FineTuneBatchNorm = new("--fine-tune-batch-norm") { Description = "Stage 2: let batch norm layers use and update batch statistics (by default they stay in inference mode, as Keras recommends for fine-tuning)." };
+    public readonly Option<int> HeadUnits = new("--head-units") { Description = "Units of the new head's hidden Dense layer.", DefaultValueFactory = _ => 256 };
+    public readonly Option<double> HeadDropout = new("--head-dropout") { Description = "Dropout rate of the new head.", DefaultValueFactory = _ => 0.2 };
+    public readonly Option<bool> NoFeatureCache = new("--no-feature-cache") { Description = "Stage 1: run the frozen base every epoch instead of computing its features once." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Pretrained, Weights, FreezeEpochs, FineTuneEpochs, FineTuneLr, FineTuneAt, DiscriminativeLr, FineTuneBatchNorm, HeadUnits, HeadDropout, NoFeatureCache })
+            command.Options.Add(option);
+    }
+
+    public bool IsTransfer(ParseResult parse) => parse.GetValue(Pretrained) is not null || parse.GetValue(Weights) is not null;
+
+    /// <summary>The input size of the model: --image-size, else the pretrained entry's (224).</summary>
+    public (int Height, int Width) InputSize(ParseResult parse, (int Height, int Width)? imageSize)
+    {
+        if (imageSize is { } given) return given;
+        int size = parse.GetValue(Pretrained) is string name ? PretrainedRegistry.Get(name).Config.InputSize : 224;
+        return (size, size);
+    }
+
+    /// <summary>The classifier with pretrained weights, a new head and its base frozen.</summary>
+    public Classifier Create(ParseResult parse, string architecture, IReadOnlyList<string> classNames, (int Height, int Width) size)
+    {
+        var head = new TransferHead(parse.GetValue(HeadUnits), parse.GetValue(HeadDropout));
+        if (parse.GetValue(Pretrained) is string name)
+        {
+            if (parse.GetValue(Weights) is not null) throw new ArgumentException("Give --pretrained or --weights, not both.");
+            return TransferLearning.FromPretrained(name, classNames, size, head);
+        }
+        return TransferLearning.FromWeightsFile(architecture, parse.GetValue(Weights)!, classNames, size, head);
+    }
+
+    public FineTuningOptions Stages(ParseResult parse, int epochs) => new()
+    {
+        FreezeEpochs = parse.GetValue(FreezeEpochs) ?? epochs,
+        FineTuneEpochs = parse.GetValue(FineTuneEpochs),
+        FineTuneLearningRate = parse.GetValue(FineTuneLr),
+        FineTuneAt = parse.GetValue(FineTuneAt),
+        DiscriminativeFactor = parse.GetValue(DiscriminativeLr),
+        CacheFeatures = !parse.GetValue(NoFeatureCache),
+        TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
+    };
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using ImageClassifier.Models.ResNet;
+using ImageClassifier.Tests.TestSupport;
+using TorchSharp.PyBridge;
+
+namespace ImageClassifier.Tests.Cli;
+
+/// <summary>imgclass train --pretrained/--weights, summary and bench --pretrained, in-process on small real data.</summary>
+public class TransferCliTests
+{
+    [Fact]
+    public void Two_stages_from_the_command_line_with_summary_counts_for_each()
+    {
+        using var dir = new TempDirectory();
+        string data = ImageFolders.FashionMnistPngs(dir.File("data"), [1, 8], perClass: 24);   // Trouser, Bag
+        string output = dir.File("run");
+        var train = CliRunner.Run("train", "--data", data, "--pretrained", "resnet18-imagenet", "--image-size", "32",
+            "--freeze-epochs", "3", "--fine-tune-epochs", "1", "--fine-tune-lr", "1e-5", "--fine-tune-at", "layer4",
+            "--batch-size", "16", "--validation-split", "0.25", "--output", output, "--json", "--threads", "2");
+        Assert.True(train.ExitCode == 0, train.Error);
+        using var json = JsonDocument.Parse(train.Out);
+        var stages = json.RootElement.GetProperty("stages");
+        Assert.Equal(2, stages.GetArrayLength());
+        var (head, fine) = (stages[0], stages[1]);
+        Assert.Equal(("head", "dense"), (head.GetProperty("stage").GetString(), head.GetProperty("trainable_from").GetString()));
+        Assert.Equal(("fine-tune", "layer4"), (fine.GetProperty("stage").GetString(), fine.GetProperty("trainable_from").GetString()));
+        long headTrainable = head.GetProperty("trainable_params").GetInt64(), fineTrainable = fine.GetProperty("trainable_params").GetInt64();
+        Assert.Equal(256 * 512 + 256 + 2 * 256 + 2, headTrainable);   // the new head only: Dense(256) and Dense(2)
+        Assert.True(fineTrainable > 7_000_000, $"{fineTrainable}");    // plus layer4's three blocks
+        Assert.Equal(head.GetProperty("trainable_params").GetInt64() + head.GetProperty("non_trainable_params").GetInt64(),
+            fine.GetProperty("trainable_params").GetInt64() + fine.GetProperty("non_trainable_params").GetInt64());
+        Assert.True(head.GetProperty("feature_images_per_s").GetDouble() > 0);
+        Assert.Contains("Stage 1, head only", train.Error);
+        Assert.True(File.Exists(Path.Combine(output, "history.csv")) && File.Exists(Path.Combine(output, "fine-tune-history.csv")));
+        Assert.True(json.RootElement.GetProperty("test_accuracy").GetDouble() > 0.8, train.Out);
+
+        // The saved model needs no pretrained files: its layers, preprocessing and mean image are in it.
+        var summary = CliRunner.Run("summary", Path.Combine(output, "model.imgclass"), "--json");
+        Assert.True(summary.ExitCode == 0, summary.Error);
+        using var counts = JsonDocument.Parse(summary.Out);
+        Assert.Equal(fineTrainable, counts.RootElement.GetProperty("trainable_params").GetInt64());
+        Assert.Equal("layer4", counts.RootElement.GetProperty("trainable_from").GetString());
+        Assert.Contains("Trainable from: layer4", CliRunner.Run("summary", output).Out);
+
+        // A 28x28 grayscale PNG is read as colour and resized to the model's 32x32.
+        var predict = CliRunner.Run("predict", output, Path.Combine(data, "test", "Bag"), "--json");
+        Assert.True(predict.ExitCode == 0, predict.Error);
+        using var predictions = JsonDocument.Parse(predict.Out);
+        Assert.Equal(6, predictions.RootElement.GetArrayLength());
+        var evaluate = CliRunner.Run("evaluate", output, "--json");
+        Assert.True(evaluate.ExitCode == 0, evaluate.Error);
+    }
+
+    [Fact]
+    public void Grayscale_idx_data_trains_a_colour_model_through_the_batch_loop()
+    {
+        using var dir = new TempDirectory();
+        IdxFiles.WriteDataset(dir.File("idx"), train: 24, test: 8, classes: 2);
+        var train = CliRunner.Run("train", "--data", dir.File("idx"), "--pretrained", "resnet18-imagenet", "--image-size", "32",
+            "--epochs", "1", "--no-feature-cache", "--validation-split", "0", "--batch-size", "8", "--output", dir.File("run"), "--json");
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("28x28x1", train.Error);   // the data stays grayscale 28x28; batches are adapted as they are drawn
+    }
+
+    [Fact]
+    public void Bad_transfer_options_are_clear_errors_before_any_training()
+    {
+        using var dir = new TempDirectory();
+        string data = ImageFolders.FashionMnistPngs(dir.File("data"), [1, 8], perClass: 4);
+        var unknown = CliRunner.Run("train", "--data", data, "--pretrained", "resnet18-imagenet", "--image-size", "32",
+            "--fine-tune-epochs", "1", "--fine-tune-at", "layer9", "--output", dir.File("run"));
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("no layer named 'layer9'", unknown.Error);
+        Assert.Contains("2: layer1, 3: layer2, 4: layer3, 5: layer4, 6: dense, 7: dense_1", unknown.Error);
+        Assert.DoesNotContain("Epoch", unknown.Error + unknown.Out);
+
+        string weights = dir.File("small.safetensors");
+        using (var module = new ResNetModule(new ResNetBackbone([2, 2, 2, 2], [32, 64, 128, 256]), 3)) module.save_safetensors(weights);
+        var mismatch = CliRunner.Run("train", "--data", data, "--model", "resnet18", "--weights", weights, "--image-size", "32", "--output", dir.File("run2"));
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.Contains("conv1.weight is [32, 3, 7, 7], expected [64, 3, 7, 7]", mismatch.Error);
+        Assert.DoesNotContain("unexpected", mismatch.Error);   // a clear message, not a crash report
+
+        var unknownName = CliRunner.Run("train", "--data", data, "--pretrained", "resnet99-imagenet", "--output", dir.File("run3"));
+        Assert.Contains("Unknown pretrained model 'resnet99-imagenet'. Known: resnet18-imagenet", unknownName.Error);
+    }
+
+    [Fact]
+    public void Bench_pretrained_prints_feature_and_fine_tuning_images_per_second()
+    {
+        using var dir = new TempDirectory();
+        string data = ImageFolders.FashionMnistPngs(dir.File("data"), [1, 8], perClass: 4);
+        var bench = CliRunner.Run("bench", "--pretrained", "resnet18-imagenet", "--data", data, "--sizes", "32", "--images", "8", "--batch-size", "4", "--json");
+        Assert.True(bench.ExitCode == 0, bench.Error);
+        using var json = JsonDocument.Parse(bench.Out);
+        foreach (string key in new[] { "features_32_images_per_s", "finetune_32_images_per_s" })
+            Assert.True(json.RootElement.GetProperty(key).GetDouble() > 0, key);
+    }
+}
