@@ -15,11 +15,19 @@ public static class Optimizers
     public static readonly string[] Names = ["adam", "adamw", "sgd"];
 
     public static optim.Optimizer Create(TrainingOptions options, IEnumerable<Parameter> parameters) =>
-        Create(options, parameters.Select((p, i) => ($"{i}", p)));
+        options.Optimizer.ToLowerInvariant() switch
+        {
+            "adam" => optim.Adam(parameters, options.LearningRate, weight_decay: options.WeightDecay),
+            "adamw" => optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay),
+            "sgd" => optim.SGD(parameters, options.LearningRate, momentum: options.Momentum,
+                weight_decay: options.WeightDecay, nesterov: options.Nesterov),
+            _ => throw new ArgumentException($"Unknown optimizer '{options.Optimizer}'. Known: {string.Join(", ", Names)}."),
+        };
 
     /// <summary>An optimizer over named parameters (the network's named_parameters, trainable ones).</summary>
     public static optim.Optimizer Create(TrainingOptions options, IEnumerable<(string Name, Parameter Parameter)> parameters)
     {
+        if (options.LearningRateMultipliers is not { Count: > 0 }) return Create(options, parameters.Select(p => p.Parameter));
         var groups = parameters
             .GroupBy(p => Multiplier(options.LearningRateMultipliers, p.Name))
             .OrderByDescending(g => g.Key)   // the first group has the highest rate: the one reported
