@@ -18,6 +18,7 @@ namespace ImageClassifier.Models.Layers;
 [JsonDerivedType(typeof(Dropout), "Dropout")]
 [JsonDerivedType(typeof(BatchNorm), "BatchNormalization")]
 [JsonDerivedType(typeof(Activation), "Activation")]
+[JsonDerivedType(typeof(Augment), "Augment")]
 public abstract record LayerSpec
 {
     /// <summary>Keras' class name for the layer, shown in summaries.</summary>
