@@ -41,12 +41,14 @@ public static class TrainCommand
         var reducePatience = new Option<int>("--reduce-lr-patience") { Description = "Reduce-LR-on-plateau: epochs without improvement before reducing.", DefaultValueFactory = _ => 3 };
         var minLr = new Option<double>("--min-lr") { Description = "Reduce-LR-on-plateau: the lowest learning rate.", DefaultValueFactory = _ => 1e-6 };
         var output = new Option<string?>("--output", "-o") { Description = "Output folder for model.imgclass, history.csv/json and summary.json (default out/<dataset>)." };
+        var feed = new FeedOptions();
 
         var command = new Command("train", "Train a model on a dataset and write it, its history and a summary to a folder.");
         data.AddTo(command);
         runtime.AddTo(command);
         foreach (var option in new Option[] { model, epochs, batchSize, lr, optimizer, weightDecay, momentum, nesterov, labelSmoothing, classWeights, normalize, validationSplit, patience, reduceFactor, reducePatience, minLr, output })
             command.Options.Add(option);
+        feed.AddTo(command, streaming: true);
 
         command.SetRun((parse, terminal) =>
         {
@@ -57,25 +59,28 @@ public static class TrainCommand
             int seed = parse.GetValue(runtime.Seed);
 
             string source = parse.GetValue(data.Data!)!;
-            var splits = data.Load(parse, terminal);
-            double fraction = parse.GetValue(validationSplit);
-            var (train, validation) = fraction > 0 ? Splits.StratifiedSplit(splits.Train, fraction, seed) : (splits.Train, null);
-            train.EnsureTrainable();
-            log.WriteLine($"Data: {splits.Train.Name}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {splits.Test?.Count ?? 0:N0} test images of {train.Shape}, {train.ClassCount} classes");
+            using var loaded = TrainingData.Load(parse, terminal, data, feed, parse.GetValue(validationSplit), seed, log);
+            var (train, validation, testSet) = (loaded.Train, loaded.Validation, loaded.Test);
+            int classCount = train.ClassNames.Count;
+            log.WriteLine($"Data: {loaded.Name}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {testSet?.Count ?? 0:N0} test images of {train.Shape}, {classCount} classes");
 
             var options = new TrainingOptions
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batchSize), LearningRate = parse.GetValue(lr),
                 Optimizer = parse.GetValue(optimizer)!, WeightDecay = parse.GetValue(weightDecay), Momentum = parse.GetValue(momentum),
                 Nesterov = parse.GetValue(nesterov), LabelSmoothing = parse.GetValue(labelSmoothing), Seed = seed,
-                ClassWeights = ParseClassWeights(parse.GetValue(classWeights), train),
+                ClassWeights = ParseClassWeights(parse.GetValue(classWeights), train.Labels, classCount),
+                Augmentation = feed.Augmentation(parse, train.Labels, classCount, log),
+                Sampler = feed.Sampler(parse, train.Labels, seed),
             };
+            if (options.Augmentation is not null) log.WriteLine($"Augmentation: {options.Augmentation}");
+            if (options.Sampler is not null) log.WriteLine("Oversampling: every class drawn equally often (with replacement)");
             options.Validate();
-            string folder = parse.GetValue(output) ?? Path.Combine("out", SafeName(splits.Train.Name));
+            string folder = parse.GetValue(output) ?? Path.Combine("out", SafeName(loaded.Name));
             Directory.CreateDirectory(folder);
             string modelPath = Path.Combine(folder, "model" + ModelFile.Extension);
 
-            var preprocessing = parse.GetValue(normalize) ? Preprocessing.Standardize(train) : Preprocessing.UnitRange;
+            var preprocessing = parse.GetValue(normalize) ? Preprocessing.Standardize(loaded.StatisticsImages()) : Preprocessing.UnitRange;
             using var classifier = Classifier.Create(parse.GetValue(model)!, train.Shape, train.ClassNames, preprocessing).To(device);
             log.WriteLine(classifier.Summary().ToText(classifier.Spec.Architecture));
 
@@ -90,7 +95,7 @@ public static class TrainCommand
                 new ProgressLogger(log, interactive: !json && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected));
             if (history.Count == 0) throw new ModelException("Training stopped before finishing an epoch.");
 
-            EvaluationResult? test = splits.Test is { Count: > 0 } testSet ? classifier.Evaluate(testSet) : null;
+            EvaluationResult? test = testSet is { Count: > 0 } ? classifier.Evaluate(testSet) : null;
             var best = history.Epochs[Math.Max(stopper.BestEpoch, 1) - 1];
             // The source as given (a path made absolute), so that evaluate can find the data again.
             string recorded = File.Exists(source) || Directory.Exists(source) ? Path.GetFullPath(source) : source;
@@ -99,7 +104,7 @@ public static class TrainCommand
                 best.ToDictionary(kv => kv.Key, kv => kv.Value), test?.Accuracy, test?.Loss);
             classifier.Save(modelPath);
 
-            var result = new TrainResult(splits.Train.Name, classifier.Spec.Architecture, history.Count, stopper.BestEpoch,
+            var result = new TrainResult(loaded.Name, classifier.Spec.Architecture, history.Count, stopper.BestEpoch,
                 train.Count, validation?.Count ?? 0, best.GetValueOrDefault("val_accuracy", double.NaN), test?.Accuracy, test?.Loss,
                 Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath));
             File.WriteAllText(Path.Combine(folder, "summary.json"), System.Text.Json.JsonSerializer.Serialize(result, Json.Options));
@@ -117,13 +122,13 @@ public static class TrainCommand
     public sealed record TrainResult(string Dataset, string Model, int Epochs, int BestEpoch, int TrainImages, int ValidationImages,
         double ValAccuracy, double? TestAccuracy, double? TestLoss, double Seconds, string Output, string ModelFile);
 
-    static float[]? ParseClassWeights(string? value, ImageDataset train)
+    internal static float[]? ParseClassWeights(string? value, IReadOnlyList<int> labels, int classCount)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
-        if (value.Equals("balanced", StringComparison.OrdinalIgnoreCase)) return ClassWeights.Balanced(train);
+        if (value.Equals("balanced", StringComparison.OrdinalIgnoreCase)) return ClassWeights.Balanced(labels, classCount);
         var parts = value.Split(',');
-        if (parts.Length != train.ClassCount || !parts.All(p => float.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out float w) && w >= 0))
-            throw new ArgumentException($"--class-weights needs 'balanced' or {train.ClassCount} non-negative numbers separated by commas, not '{value}'.");
+        if (parts.Length != classCount || !parts.All(p => float.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out float w) && w >= 0))
+            throw new ArgumentException($"--class-weights needs 'balanced' or {classCount} non-negative numbers separated by commas, not '{value}'.");
         return parts.Select(p => float.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 
