@@ -20,7 +20,13 @@ public static class BenchCommand
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Batch size for training and inference.", DefaultValueFactory = _ => 128 };
         var epochs = new Option<int>("--epochs") { Description = "Timed training epochs (the figure is the best epoch).", DefaultValueFactory = _ => 1 };
 
-        var command = new Command("bench", "Measure training and inference images/s.");
+        var command = new Command("bench", "Measure training and inference images/s (subcommands: decode, loader, make-jpegs, imbalance).")
+        {
+            Bench.BenchDecode.Create(),
+            Bench.BenchLoader.Create(),
+            Bench.BenchMakeJpegs.Create(),
+            Bench.BenchImbalance.Create(),
+        };
         data.AddTo(command);
         runtime.AddTo(command);
         command.Options.Add(model);
