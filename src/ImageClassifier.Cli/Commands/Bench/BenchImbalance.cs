@@ -20,7 +20,7 @@ public static class BenchImbalance
     {
         var data = new DataOptions("The dataset (default fashion-mnist).");
         var runtime = new RuntimeOptions();
-        var rare = new Option<int>("--class") { Description = "The class index to cut.", DefaultValueFactory = _ => 6 };
+        var rare = new Option<int>("--class") { Description = "The class index to cut.", DefaultValueFactory = _ => 0 };
         var keep = new Option<double>("--keep") { Description = "The share of that class's training images kept.", DefaultValueFactory = _ => 0.05 };
         var trainCount = new Option<int>("--train") { Description = "Training images taken (the first N) before cutting.", DefaultValueFactory = _ => 12000 };
         var model = new Option<string>("--model", "-m") { Description = "Architecture.", DefaultValueFactory = _ => "tutorial-cnn" };
