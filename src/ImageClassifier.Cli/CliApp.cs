@@ -16,6 +16,8 @@ public static class CliApp
         SummaryCommand.Create(),
         InspectCommand.Create(),
         DatasetsCommand.Create(),
+        AugmentCommand.Create(),
+        CvCommand.Create(),
         BenchCommand.Create(),
     };
 

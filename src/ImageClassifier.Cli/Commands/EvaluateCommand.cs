@@ -24,11 +24,12 @@ public static class EvaluateCommand
         var zeroDivision = new Option<string>("--zero-division") { Description = "What a 0/0 precision, recall or F1 becomes: warn (0, with a warning), 0, 1 or nan (as scikit-learn).", DefaultValueFactory = _ => "warn" };
         zeroDivision.AcceptOnlyFromAmong("warn", "0", "1", "nan");
         var output = new Option<string?>("--output", "-o") { Description = "A folder to save metrics.json and the CSV tables in." };
+        var tta = TtaOption.Create();
 
         var command = new Command("evaluate", "Evaluate a trained model on a dataset: accuracy, per-class metrics, confusion matrix and its worst mistakes.") { modelPath };
         data.AddTo(command);
         runtime.AddTo(command, seed: false);
-        foreach (var option in new Option[] { split, batchSize, topK, examples, zeroDivision, output }) command.Options.Add(option);
+        foreach (var option in new Option[] { split, batchSize, topK, examples, zeroDivision, output, tta }) command.Options.Add(option);
         command.SetRun((parse, terminal) =>
         {
             var device = runtime.Apply(parse);
@@ -38,7 +39,9 @@ public static class EvaluateCommand
             var splits = data.Load(parse, terminal, source, model.InputShape);
             var dataset = parse.GetValue(split) == "train" ? splits.Train
                 : splits.Test ?? throw new ArgumentException($"Dataset '{splits.Train.Name}' has no test split: use --split train, or give a dataset with one.");
-            var result = model.Evaluate(dataset, parse.GetValue(batchSize));
+            var augmentation = TtaOption.Parse(parse, tta);
+            var result = model.Evaluate(dataset, parse.GetValue(batchSize), augmentation);
+            if (augmentation is not null) terminal.Error.WriteLine($"Test-time augmentation: {augmentation}");
             var report = EvaluationReport.From(result, parse.GetValue(topK), parse.GetValue(examples), ZeroDivisionNames.Parse(parse.GetValue(zeroDivision)!));
 
             bool json = parse.GetValue(runtime.Json);

@@ -19,12 +19,14 @@ public static class PredictCommand
         var top = new Option<int>("--top", "-k") { Description = "How many classes to show per image.", DefaultValueFactory = _ => 3 };
         var format = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
+        var tta = TtaOption.Create();
 
         var command = new Command("predict", "Predict the classes of images with a trained model.") { modelPath, inputs };
         data.AddTo(command);
         runtime.AddTo(command, seed: false);
         command.Options.Add(top);
         command.Options.Add(format);
+        command.Options.Add(tta);
         command.SetRun((parse, terminal) =>
         {
             var device = runtime.Apply(parse);
@@ -33,15 +35,16 @@ public static class PredictCommand
             string? dataset = parse.GetValue(data.Data!);
             if (paths.Length == 0 && dataset is null)
                 throw new ArgumentException("Give image files or folders to predict, or a dataset with --data.");
+            var augmentation = TtaOption.Parse(parse, tta);
             IReadOnlyList<Prediction> predictions;
             if (dataset is not null)
             {
                 var splits = data.Load(parse, terminal, dataset, model.InputShape);
-                predictions = model.Predict(splits.Test ?? splits.Train, parse.GetValue(top));
+                predictions = model.Predict(splits.Test ?? splits.Train, parse.GetValue(top), tta: augmentation);
             }
             else
             {
-                var (found, skipped) = model.PredictFiles(paths, parse.GetValue(top), parse.GetValue(data.Strict));
+                var (found, skipped) = model.PredictFiles(paths, parse.GetValue(top), parse.GetValue(data.Strict), tta: augmentation);
                 foreach (var file in skipped) terminal.Error.WriteLine($"warning: skipped {file.Path}: {file.Reason}");
                 if (found.Count == 0) throw new ArgumentException("None of the inputs is an image the model could read.");
                 predictions = found;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Data;
+using ImageClassifier.Data.Loading;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Imaging;
 using ImageClassifier.Models;
@@ -47,6 +48,7 @@ public static class TrainCommand
         var monitor = new Option<string>("--monitor") { Description = "The validation metric early stopping, reduce-LR and the checkpoint watch: val_loss or val_accuracy (without validation data, the training one).", DefaultValueFactory = _ => "val_loss" };
         monitor.AcceptOnlyFromAmong("val_loss", "val_accuracy");
         var output = new Option<string?>("--output", "-o") { Description = "Output folder for model.imgclass, history.csv/json, summary.json and report.html (default out/<dataset>)." };
+        var feed = new FeedOptions();
         var noReport = new Option<bool>("--no-report") { Description = "Do not write report.html (the HTML report of the trained model)." };
 
         var command = new Command("train", "Train a model on a dataset and write it, its history and a summary to a folder.");
@@ -55,6 +57,7 @@ public static class TrainCommand
         transfer.AddTo(command);
         foreach (var option in new Option[] { model, epochs, batchSize, lr, optimizer, weightDecay, momentum, nesterov, labelSmoothing, classWeights, normalize, validationSplit, monitor, patience, reduceFactor, reducePatience, minLr, output, noReport })
             command.Options.Add(option);
+        feed.AddTo(command, streaming: true);
 
         command.SetRun((parse, terminal) =>
         {
@@ -68,29 +71,33 @@ public static class TrainCommand
             bool transferring = transfer.IsTransfer(parse);
             var inputSize = transferring ? transfer.InputSize(parse, data.ImageSizeValue(parse)) : default;
             // Pretrained models take colour images of their input size: folders are read at that size.
-            var splits = data.Load(parse, terminal, shape: transferring ? new ImageShape(3, inputSize.Height, inputSize.Width) : null);
-            double fraction = parse.GetValue(validationSplit);
-            var (train, validation) = fraction > 0 ? Splits.StratifiedSplit(splits.Train, fraction, seed) : (splits.Train, null);
-            train.EnsureTrainable();
-            log.WriteLine($"Data: {splits.Train.Name}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {splits.Test?.Count ?? 0:N0} test images of {train.Shape}, {train.ClassCount} classes");
+            using var loaded = TrainingData.Load(parse, terminal, data, feed, parse.GetValue(validationSplit), seed, log,
+                transferring ? new ImageShape(3, inputSize.Height, inputSize.Width) : null);
+            var (train, validation, testSet) = (loaded.Train, loaded.Validation, loaded.Test);
+            int classCount = train.ClassNames.Count;
+            log.WriteLine($"Data: {loaded.Name}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {testSet?.Count ?? 0:N0} test images of {train.Shape}, {classCount} classes");
 
             var options = new TrainingOptions
             {
                 Epochs = parse.GetValue(epochs), BatchSize = parse.GetValue(batchSize), LearningRate = parse.GetValue(lr),
                 Optimizer = parse.GetValue(optimizer)!, WeightDecay = parse.GetValue(weightDecay), Momentum = parse.GetValue(momentum),
                 Nesterov = parse.GetValue(nesterov), LabelSmoothing = parse.GetValue(labelSmoothing), Seed = seed,
-                ClassWeights = ParseClassWeights(parse.GetValue(classWeights), train),
+                ClassWeights = ParseClassWeights(parse.GetValue(classWeights), train.Labels, classCount),
+                Augmentation = feed.Augmentation(parse, train.Labels, classCount, log),
+                Sampler = feed.Sampler(parse, train.Labels, seed),
             };
+            if (options.Augmentation is not null) log.WriteLine($"Augmentation: {options.Augmentation}");
+            if (options.Sampler is not null) log.WriteLine("Oversampling: every class drawn equally often (with replacement)");
             options.Validate();
             var stages = transferring ? transfer.Stages(parse, options.Epochs) : null;
             stages?.Validate();
             if (transferring && parse.GetValue(normalize))
                 throw new ArgumentException("--normalize does not apply with --pretrained or --weights: the weights fix the preprocessing.");
-            string folder = parse.GetValue(output) ?? Path.Combine("out", SafeName(splits.Train.Name));
+            string folder = parse.GetValue(output) ?? Path.Combine("out", SafeName(loaded.Name));
             Directory.CreateDirectory(folder);
             string modelPath = Path.Combine(folder, "model" + ModelFile.Extension);
 
-            var preprocessing = parse.GetValue(normalize) ? Preprocessing.Standardize(train) : Preprocessing.UnitRange;
+            var preprocessing = parse.GetValue(normalize) ? Preprocessing.Standardize(loaded.StatisticsImages()) : Preprocessing.UnitRange;
             using var classifier = (transferring
                 ? transfer.Create(parse, parse.GetValue(model)!, train.ClassNames, inputSize)
                 : Classifier.Create(parse.GetValue(model)!, train.Shape, train.ClassNames, preprocessing)).To(device);
@@ -117,14 +124,17 @@ public static class TrainCommand
             History history;
             if (stages is not null)
             {
-                stageResults = FineTuning.Train(classifier, train, validation, options, stages, CallbacksFor, log.WriteLine);
+                // Transfer stages (feature caching, fine-tuning) work on images held in memory.
+                var images = (train as InMemoryBatchSource)?.Dataset
+                    ?? throw new ArgumentException("--stream cannot be combined with --pretrained or --weights: leave out --stream.");
+                stageResults = FineTuning.Train(classifier, images, validation, options, stages, CallbacksFor, log.WriteLine);
                 history = stageResults[^1].History;
                 log.WriteLine(classifier.Summary().ToText(classifier.Spec.Architecture));
             }
             else history = classifier.Fit(train, validation, options, CallbacksFor("train"));
             if (history.Count == 0) throw new ModelException("Training stopped before finishing an epoch.");
 
-            EvaluationResult? test = splits.Test is { Count: > 0 } testSet ? classifier.Evaluate(testSet) : null;
+            EvaluationResult? test = testSet is { Count: > 0 } ? classifier.Evaluate(testSet) : null;
             var best = history.Epochs[Math.Max(stopper.BestEpoch, 1) - 1];
             // The source as given (a path made absolute), so that evaluate can find the data again.
             string recorded = File.Exists(source) || Directory.Exists(source) ? Path.GetFullPath(source) : source;
@@ -138,14 +148,14 @@ public static class TrainCommand
             if (!parse.GetValue(noReport))
             {
                 // The report shows the test split when there is one, else what training held out.
-                var evaluated = splits.Test is { Count: > 0 } ? splits.Test : validation ?? train;
+                var evaluated = testSet is { Count: > 0 } ? testSet : validation ?? loaded.StatisticsImages();
                 report = HtmlReport.Write(Path.Combine(folder, HtmlReport.DefaultFileName), new ReportInput
                 {
-                    Model = classifier, Evaluated = evaluated, Result = test ?? classifier.Evaluate(evaluated), Samples = train, History = history,
+                    Model = classifier, Evaluated = evaluated, Result = test ?? classifier.Evaluate(evaluated), Samples = loaded.StatisticsImages(), History = history,
                 });
             }
 
-            var result = new TrainResult(splits.Train.Name, classifier.Spec.Architecture, allEpochs, stopper.BestEpoch,
+            var result = new TrainResult(loaded.Name, classifier.Spec.Architecture, allEpochs, stopper.BestEpoch,
                 train.Count, validation?.Count ?? 0, best.GetValueOrDefault("val_accuracy", double.NaN), test?.Accuracy, test?.Loss,
                 Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath), report,
                 stageResults?.Select(StageSummary.Of).ToArray());
@@ -175,13 +185,13 @@ public static class TrainCommand
             r.TrainableFrom, r.FeatureImagesPerSecond is double rate ? Math.Round(rate, 1) : null);
     }
 
-    static float[]? ParseClassWeights(string? value, ImageDataset train)
+    internal static float[]? ParseClassWeights(string? value, IReadOnlyList<int> labels, int classCount)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
-        if (value.Equals("balanced", StringComparison.OrdinalIgnoreCase)) return ClassWeights.Balanced(train);
+        if (value.Equals("balanced", StringComparison.OrdinalIgnoreCase)) return ClassWeights.Balanced(labels, classCount);
         var parts = value.Split(',');
-        if (parts.Length != train.ClassCount || !parts.All(p => float.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out float w) && w >= 0))
-            throw new ArgumentException($"--class-weights needs 'balanced' or {train.ClassCount} non-negative numbers separated by commas, not '{value}'.");
+        if (parts.Length != classCount || !parts.All(p => float.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out float w) && w >= 0))
+            throw new ArgumentException($"--class-weights needs 'balanced' or {classCount} non-negative numbers separated by commas, not '{value}'.");
         return parts.Select(p => float.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
     }
 

@@ -54,7 +54,8 @@ public sealed class DataOptions
         if (skipped.Count > shown) error.WriteLine($"  ... and {skipped.Count - shown} more");
     }
 
-    ImageShape FolderShape(ParseResult parse, ImageShape? model)
+    /// <summary>The shape folder images are read at: --image-size and --channels, else the model's, else 64x64 RGB.</summary>
+    public ImageShape FolderShape(ParseResult parse, ImageShape? model = null)
     {
         int channels = parse.GetValue(Channels) ?? model?.Channels ?? 3;
         if (channels is not (1 or 3)) throw new ArgumentException($"--channels must be 1 or 3, not {channels}.");

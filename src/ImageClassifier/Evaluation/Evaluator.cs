@@ -7,18 +7,30 @@ namespace ImageClassifier.Evaluation;
 /// <summary>Runs a model over a labelled dataset and scores it.</summary>
 public static class Evaluator
 {
-    public static EvaluationResult Evaluate(this Classifier model, ImageDataset data, int batchSize = 512)
+    /// <summary>Scores <paramref name="model"/> on <paramref name="data"/>; with <paramref name="tta"/>, on probabilities averaged over its views.</summary>
+    public static EvaluationResult Evaluate(this Classifier model, ImageDataset data, int batchSize = 512, TestTimeAugmentation? tta = null)
     {
         if (data.Count == 0) throw new DatasetException($"Dataset '{data.Name}' is empty: there is nothing to evaluate.");
         if (data.ClassCount != model.ClassNames.Count)
             throw new ModelException($"Dataset '{data.Name}' has {data.ClassCount} classes but the model has {model.ClassNames.Count} ({string.Join(", ", model.ClassNames.Take(5))}...).");
         using var scope = NewDisposeScope();
-        var logits = model.Logits(data, batchSize);
         var labels = tensor(data.Labels.Select(l => (long)l).ToArray());
-        double loss = nn.functional.cross_entropy(logits, labels).item<float>();
-        var predicted = logits.argmax(1);
+        Tensor probabilities;
+        double loss;
+        if (tta is null)
+        {
+            var logits = model.Logits(data, batchSize);
+            loss = nn.functional.cross_entropy(logits, labels).item<float>();
+            probabilities = logits.softmax(1);
+        }
+        else
+        {
+            probabilities = tta.Probabilities(model, data, batchSize);
+            // Cross-entropy of the averaged probabilities, clipped as scikit-learn's log_loss clips them.
+            loss = nn.functional.nll_loss(probabilities.clamp_min(1e-15).log(), labels).item<float>();
+        }
+        var predicted = probabilities.argmax(1);
         double accuracy = predicted.eq(labels).sum().item<long>() / (double)data.Count;
-        var probabilities = logits.softmax(1);
         int classes = model.ClassNames.Count;
         float[] flat = probabilities.data<float>().ToArray();
         var rows = Enumerable.Range(0, data.Count).Select(i => flat.AsSpan(i * classes, classes).ToArray()).ToArray();

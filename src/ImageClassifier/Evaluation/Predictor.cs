@@ -8,20 +8,22 @@ namespace ImageClassifier.Evaluation;
 /// <summary>Top-k predictions for a dataset or for image files.</summary>
 public static class Predictor
 {
-    public static IReadOnlyList<Prediction> Predict(this Classifier model, ImageDataset data, int topK = 3, int batchSize = 512)
+    public static IReadOnlyList<Prediction> Predict(this Classifier model, ImageDataset data, int topK = 3, int batchSize = 512,
+        TestTimeAugmentation? tta = null)
     {
         using var scope = NewDisposeScope();
-        using var probabilities = model.Logits(data, batchSize).softmax(1);
+        using var probabilities = tta is null ? model.Logits(data, batchSize).softmax(1) : tta.Probabilities(model, data, batchSize);
         return TopK(model, probabilities, topK, i => $"{data.Name}[{i}]", i => data.ClassNames[data.Labels[i]]);
     }
 
     /// <summary>
     /// Top-k predictions for image files and folders (searched recursively, images recognised by
     /// content). Images of another size are resized to the model's input, with a note saying so.
-    /// Undecodable files are returned as skipped, or thrown with <paramref name="strict"/>.
+    /// Undecodable files are returned as skipped, or thrown with <paramref name="strict"/>. With
+    /// <paramref name="tta"/>, probabilities are averaged over its views of each image.
     /// </summary>
     public static (IReadOnlyList<Prediction> Predictions, IReadOnlyList<SkippedFile> Skipped) PredictFiles(
-        this Classifier model, IEnumerable<string> paths, int topK = 3, bool strict = false, int batchSize = 256)
+        this Classifier model, IEnumerable<string> paths, int topK = 3, bool strict = false, int batchSize = 256, TestTimeAugmentation? tta = null)
     {
         var files = new List<string>();
         foreach (string path in paths)
@@ -55,7 +57,7 @@ public static class Predictor
             if (pixels.Count == 0) continue;
             using var scope = NewDisposeScope();
             var batch = tensor(pixels.SelectMany(p => p).ToArray(), [pixels.Count, shape.Channels, shape.Height, shape.Width]);
-            var probabilities = model.PredictProbabilities(batch);
+            var probabilities = tta is null ? model.PredictProbabilities(batch) : tta.Probabilities(model, batch);
             predictions.AddRange(TopK(model, probabilities, topK, i => sources[i].Path, _ => null, i => sources[i].Note));
         }
         return (predictions, skipped);

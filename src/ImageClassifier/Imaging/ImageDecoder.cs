@@ -155,7 +155,15 @@ public static class ImageDecoder
         float scale = Math.Max((float)targetWidth / full.Width, (float)targetHeight / full.Height);
         if (scale >= 1) return full;
         var reduced = codec.GetScaledDimensions(scale);
-        return reduced.Width >= targetWidth && reduced.Height >= targetHeight ? reduced : full;
+        if (reduced.Width >= targetWidth && reduced.Height >= targetHeight) return reduced;
+        // JPEG scales by eighths, and the nearest one may fall short (224 to 64: 2/8 gives 56): take the
+        // next eighth up (3/8, 84) rather than decoding at full size, which costs about twice as much.
+        for (int eighths = (int)Math.Ceiling(scale * 8); eighths < 8; eighths++)
+        {
+            reduced = codec.GetScaledDimensions(eighths / 8f);
+            if (reduced.Width >= targetWidth && reduced.Height >= targetHeight) return reduced;
+        }
+        return full;
     }
 
     /// <summary>The first bytes in hex, and as text when they read as text ("3C 21 44 4F ("&lt;!DO", text)").</summary>

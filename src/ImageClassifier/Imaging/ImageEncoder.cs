@@ -49,6 +49,16 @@ public static class ImageEncoder
         return data.ToArray();
     }
 
+    /// <summary>The image as JPEG bytes (lossy; grayscale JPEG for 1 channel), e.g. to make decoding benchmarks.</summary>
+    public static byte[] EncodeJpeg(ReadOnlySpan<byte> planar, ImageShape shape, int quality = 90)
+    {
+        if (quality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(quality), quality, "JPEG quality must be 1 to 100.");
+        using var bitmap = ToBitmap(planar, shape);
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, quality)
+            ?? throw new InvalidOperationException($"Skia could not encode a {shape} image as JPEG.");
+        return data.ToArray();
+    }
+
     /// <summary>Writes the image as a PNG file, creating its folder when needed.</summary>
     public static void WritePng(string path, ReadOnlySpan<byte> planar, ImageShape shape)
     {

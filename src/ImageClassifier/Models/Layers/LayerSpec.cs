@@ -21,6 +21,7 @@ namespace ImageClassifier.Models.Layers;
 [JsonDerivedType(typeof(MeanImageSubtraction), "MeanImage")]
 [JsonDerivedType(typeof(ImageClassifier.Models.ResNet.ResNetBackbone), "ResNet")]
 [JsonDerivedType(typeof(ImageClassifier.Models.Vgg.VggBackbone), "VGG")]
+[JsonDerivedType(typeof(Augment), "Augment")]
 public abstract record LayerSpec
 {
     /// <summary>Keras' class name for the layer, shown in summaries.</summary>

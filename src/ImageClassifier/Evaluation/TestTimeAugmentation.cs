@@ -1,0 +1,88 @@
+using ImageClassifier.Data;
+using ImageClassifier.Models;
+using static TorchSharp.torch;
+
+namespace ImageClassifier.Evaluation;
+
+/// <summary>
+/// Test-time augmentation: a model's class probabilities averaged over a few views of each image (the image
+/// itself, its mirror images, and optionally five crops: four corners and the centre, each resized back to
+/// the input size), which evens out predictions that hinge on which way round or where an object is.
+/// Deterministic: the views are fixed, not random.
+/// </summary>
+public sealed record TestTimeAugmentation(bool HorizontalFlip = true, bool VerticalFlip = false, bool Crops = false, double CropScale = 0.875)
+{
+    public const string Syntax = "flip, vflip and/or crops, comma-separated (e.g. flip,crops)";
+
+    /// <summary>"flip", "vflip", "crops" (or "crops=0.8"), comma-separated, as the CLI's --tta takes them.</summary>
+    public static TestTimeAugmentation Parse(string spec)
+    {
+        bool h = false, v = false, crops = false;
+        double scale = 0.875;
+        foreach (string raw in spec.Split(',', StringSplitOptions.TrimEntries))
+        {
+            string item = raw.ToLowerInvariant();
+            if (item is "flip" or "hflip" or "horizontal") h = true;
+            else if (item is "vflip" or "vertical") v = true;
+            else if (item == "crops") crops = true;
+            else if (item.StartsWith("crops=") && double.TryParse(item[6..], System.Globalization.CultureInfo.InvariantCulture, out double s) && s is > 0 and < 1)
+                (crops, scale) = (true, s);
+            else throw new ArgumentException($"Unknown test-time augmentation '{raw}': use {Syntax}; crops=S sets the crop size to S (0 to 1) of the image.");
+        }
+        if (!h && !v && !crops) throw new ArgumentException($"The test-time augmentation is empty: use {Syntax}.");
+        return new TestTimeAugmentation(h, v, crops, scale);
+    }
+
+    /// <summary>How many views each image is predicted from.</summary>
+    public int ViewCount => 1 + (HorizontalFlip ? 1 : 0) + (VerticalFlip ? 1 : 0) + (Crops ? 5 : 0);
+
+    /// <summary>Averaged class probabilities [N, classes] for a uint8 batch [N, C, H, W] (resized when its size differs).</summary>
+    public Tensor Probabilities(Classifier model, Tensor bytes)
+    {
+        using var scope = NewDisposeScope();
+        model.Network.eval();
+        using var noGrad = no_grad();
+        var images = model.FitToInput(bytes.to(model.Device)).to_type(ScalarType.Float32).div_(255);
+        Tensor? sum = null;
+        foreach (var view in Views(images))
+        {
+            var probabilities = model.Network.forward(model.Preprocessing.ApplyToUnitRange(view)).softmax(1);
+            sum = sum is null ? probabilities : sum.add_(probabilities);
+        }
+        return sum!.div_(ViewCount).cpu().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Averaged class probabilities [N, classes] on the CPU for a whole dataset, in batches.</summary>
+    public Tensor Probabilities(Classifier model, ImageDataset data, int batchSize = 256)
+    {
+        var shape = data.Shape;
+        var result = empty(data.Count, model.ClassNames.Count);
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(batchSize, data.Count - start);
+            var bytes = tensor(data.Pixels.AsSpan(start * shape.Size, count * shape.Size).ToArray(), [count, shape.Channels, shape.Height, shape.Width]);
+            result.narrow(0, start, count).copy_(Probabilities(model, bytes));
+        }
+        return result;
+    }
+
+    IEnumerable<Tensor> Views(Tensor images)
+    {
+        yield return images;
+        if (HorizontalFlip) yield return images.flip(3);
+        if (VerticalFlip) yield return images.flip(2);
+        if (!Crops) yield break;
+        long height = images.shape[2], width = images.shape[3];
+        long h = Math.Max(1, (long)Math.Round(height * CropScale)), w = Math.Max(1, (long)Math.Round(width * CropScale));
+        foreach (var (top, left) in new[] { (0L, 0L), (0, width - w), (height - h, 0), (height - h, width - w), ((height - h) / 2, (width - w) / 2) })
+        {
+            var crop = images.narrow(2, top, h).narrow(3, left, w);
+            yield return nn.functional.interpolate(crop, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+        }
+    }
+
+    public override string ToString() =>
+        string.Join(", ", new[] { HorizontalFlip ? "horizontal flip" : null, VerticalFlip ? "vertical flip" : null, Crops ? $"5 crops of {CropScale:0.###}" : null }
+            .Where(s => s is not null)) + $" ({ViewCount} views)";
+}
