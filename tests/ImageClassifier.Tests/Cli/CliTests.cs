@@ -61,7 +61,8 @@ public class CliTests
     public void Train_on_fashion_mnist_reports_test_accuracy_in_json()
     {
         using var dir = new TempDirectory();
-        var result = CliRunner.Run("train", "--data", "fashion-mnist", "--limit", "3000", "--epochs", "1", "--output", dir.Path, "--json");
+        // Measured 70.5%-72.5% test accuracy (seeds 42, 1, 2); 60% leaves room for other machines.
+        var result = CliRunner.Run("train", "--data", "fashion-mnist", "--limit", "3000", "--epochs", "2", "--output", dir.Path, "--json", "--no-report");
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = JsonDocument.Parse(result.Out);
         Assert.Equal(2700, json.RootElement.GetProperty("train_images").GetInt32());

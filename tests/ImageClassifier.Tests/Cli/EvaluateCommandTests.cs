@@ -10,7 +10,7 @@ public sealed class TinyFashionMnistModel : IDisposable
 
     public TinyFashionMnistModel()
     {
-        var train = CliRunner.Run("train", "--data", "fashion-mnist", "--limit", "1000", "--epochs", "1", "--output", dir.Path, "--threads", "2");
+        var train = CliRunner.Run("train", "--data", "fashion-mnist", "--limit", "2000", "--epochs", "2", "--output", dir.Path, "--threads", "2", "--no-report");
         if (train.ExitCode != 0) throw new InvalidOperationException("training the test model failed: " + train.Error);
     }
 
@@ -33,7 +33,7 @@ public class EvaluateCommandTests(TinyFashionMnistModel model) : IClassFixture<T
         var root = json.RootElement;
         Assert.Equal(10_000, root.GetProperty("images").GetInt32());
         double accuracy = root.GetProperty("accuracy").GetDouble();
-        Assert.InRange(accuracy, 0.3, 1.0);
+        Assert.InRange(accuracy, 0.3, 1.0); // measured 64%-70% (seeds 42, 1, 2)
         Assert.Equal(5, root.GetProperty("top_k").GetInt32());
         Assert.InRange(root.GetProperty("top_k_accuracy").GetDouble(), accuracy, 1.0);
         Assert.True(root.GetProperty("log_loss").GetDouble() > 0);
