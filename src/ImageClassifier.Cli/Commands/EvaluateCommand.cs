@@ -1,7 +1,6 @@
 using System.CommandLine;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Evaluation;
-using ImageClassifier.Serialization;
 
 namespace ImageClassifier.Cli.Commands;
 
@@ -13,12 +12,7 @@ public static class EvaluateCommand
 {
     public static Command Create()
     {
-        var modelPath = new Argument<string>("model") { Description = "The model file (or the training output folder holding model.imgclass)." };
-        var data = new DataOptions("The dataset to evaluate on (default: the one the model was trained on).");
-        var runtime = new RuntimeOptions();
-        var split = new Option<string>("--split") { Description = "test or train.", DefaultValueFactory = _ => "test" };
-        split.AcceptOnlyFromAmong("test", "train");
-        var batchSize = new Option<int>("--batch-size", "-b") { Description = "Images per inference batch.", DefaultValueFactory = _ => 512 };
+        var inputs = new EvaluationInputs();
         var topK = new Option<int>("--top-k", "-k") { Description = "k for top-k accuracy (at most the number of classes).", DefaultValueFactory = _ => 5 };
         var examples = new Option<int>("--examples") { Description = "How many top losses, worst samples per class and confused pairs to report.", DefaultValueFactory = _ => 10 };
         var zeroDivision = new Option<string>("--zero-division") { Description = "What a 0/0 precision, recall or F1 becomes: warn (0, with a warning), 0, 1 or nan (as scikit-learn).", DefaultValueFactory = _ => "warn" };
@@ -26,25 +20,19 @@ public static class EvaluateCommand
         var output = new Option<string?>("--output", "-o") { Description = "A folder to save metrics.json and the CSV tables in." };
         var tta = TtaOption.Create();
 
-        var command = new Command("evaluate", "Evaluate a trained model on a dataset: accuracy, per-class metrics, confusion matrix and its worst mistakes.") { modelPath };
-        data.AddTo(command);
-        runtime.AddTo(command, seed: false);
-        foreach (var option in new Option[] { split, batchSize, topK, examples, zeroDivision, output, tta }) command.Options.Add(option);
+        var command = new Command("evaluate", "Evaluate a trained model on a dataset: accuracy, per-class metrics, confusion matrix and its worst mistakes.");
+        inputs.AddTo(command);
+        foreach (var option in new Option[] { topK, examples, zeroDivision, output, tta }) command.Options.Add(option);
         command.SetRun((parse, terminal) =>
         {
-            var device = runtime.Apply(parse);
-            using var model = ModelFile.Load(parse.GetValue(modelPath)!).To(device);
-            string source = parse.GetValue(data.Data!) ?? model.Training?.Dataset
-                ?? throw new ArgumentException("The model does not record its dataset: give one with --data.");
-            var splits = data.Load(parse, terminal, source, model.InputShape);
-            var dataset = parse.GetValue(split) == "train" ? splits.Train
-                : splits.Test ?? throw new ArgumentException($"Dataset '{splits.Train.Name}' has no test split: use --split train, or give a dataset with one.");
+            var (model, dataset) = inputs.Load(parse, terminal);
+            using var _ = model;
             var augmentation = TtaOption.Parse(parse, tta);
-            var result = model.Evaluate(dataset, parse.GetValue(batchSize), augmentation);
+            var result = model.Evaluate(dataset, parse.GetValue(inputs.BatchSize), augmentation);
             if (augmentation is not null) terminal.Error.WriteLine($"Test-time augmentation: {augmentation}");
             var report = EvaluationReport.From(result, parse.GetValue(topK), parse.GetValue(examples), ZeroDivisionNames.Parse(parse.GetValue(zeroDivision)!));
 
-            bool json = parse.GetValue(runtime.Json);
+            bool json = parse.GetValue(inputs.Runtime.Json);
             foreach (var warning in report.ClassificationReport.Warnings) terminal.Error.WriteLine($"warning: {warning.Message}");
             if (json) terminal.Out.WriteLine(report.ToJson());
             else EvaluationTables.Write(report, terminal);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Reporting;
-using ImageClassifier.Serialization;
 using ImageClassifier.Training;
 
 namespace ImageClassifier.Cli.Commands;
@@ -15,32 +14,21 @@ public static class ReportCommand
 {
     public static Command Create()
     {
-        var modelPath = new Argument<string>("model") { Description = "The model file (or the training output folder holding model.imgclass)." };
-        var data = new DataOptions("The dataset to evaluate on (default: the one the model was trained on).");
-        var runtime = new RuntimeOptions();
-        var split = new Option<string>("--split") { Description = "test or train.", DefaultValueFactory = _ => "test" };
-        split.AcceptOnlyFromAmong("test", "train");
-        var batchSize = new Option<int>("--batch-size", "-b") { Description = "Images per inference batch.", DefaultValueFactory = _ => 512 };
+        var inputs = new EvaluationInputs();
         var samples = new Option<int>("--samples") { Description = "Images in the sample, prediction and top-loss grids.", DefaultValueFactory = _ => 25 };
         var output = new Option<string?>("--output", "-o") { Description = "The HTML file to write (default: report.html beside the model)." };
 
-        var command = new Command("report", "Write an HTML report of a model: data, summary and diagram, training curves, metrics, confusion matrix, predictions and top losses.") { modelPath };
-        data.AddTo(command);
-        runtime.AddTo(command, seed: false);
-        foreach (var option in new Option[] { split, batchSize, samples, output }) command.Options.Add(option);
+        var command = new Command("report", "Write an HTML report of a model: data, summary and diagram, training curves, metrics, confusion matrix, predictions and top losses.");
+        inputs.AddTo(command);
+        foreach (var option in new Option[] { samples, output }) command.Options.Add(option);
         command.SetRun((parse, terminal) =>
         {
-            var device = runtime.Apply(parse);
-            string path = parse.GetValue(modelPath)!;
+            string path = parse.GetValue(inputs.ModelPath)!;
             int count = parse.GetValue(samples);
             if (count < 0) throw new ArgumentException($"--samples cannot be negative ({count}).");
-            using var model = ModelFile.Load(path).To(device);
-            string source = parse.GetValue(data.Data!) ?? model.Training?.Dataset
-                ?? throw new ArgumentException("The model does not record its dataset: give one with --data.");
-            var splits = data.Load(parse, terminal, source, model.InputShape);
-            var dataset = parse.GetValue(split) == "train" ? splits.Train
-                : splits.Test ?? throw new ArgumentException($"Dataset '{splits.Train.Name}' has no test split: use --split train, or give a dataset with one.");
-            var result = model.Evaluate(dataset, parse.GetValue(batchSize));
+            var (model, dataset) = inputs.Load(parse, terminal);
+            using var _ = model;
+            var result = model.Evaluate(dataset, parse.GetValue(inputs.BatchSize));
             string? historyPath = HistoryFile.Beside(path);
 
             string written = HtmlReport.Write(parse.GetValue(output) ?? DefaultPath(path), new ReportInput
@@ -48,7 +36,7 @@ public static class ReportCommand
                 Model = model, Evaluated = dataset, Result = result, SampleCount = count,
                 History = historyPath is null ? null : HistoryFile.Read(historyPath),
             });
-            if (parse.GetValue(runtime.Json)) terminal.WriteJson(new { report = written, dataset = dataset.Name, images = result.Count, accuracy = result.Accuracy, history = historyPath });
+            if (parse.GetValue(inputs.Runtime.Json)) terminal.WriteJson(new { report = written, dataset = dataset.Name, images = result.Count, accuracy = result.Accuracy, history = historyPath });
             else terminal.Out.WriteLine($"Wrote report: {written}");
             return 0;
         });

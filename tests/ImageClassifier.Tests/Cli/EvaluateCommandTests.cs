@@ -10,7 +10,7 @@ public sealed class TinyFashionMnistModel : IDisposable
 
     public TinyFashionMnistModel()
     {
-        var train = CliRunner.Run("train", "--data", "fashion-mnist", "--limit", "2000", "--epochs", "2", "--output", dir.Path, "--threads", "2", "--no-report");
+        var train = CliRunner.Run("train", "--data", "fashion-mnist", "--limit", "2000", "--epochs", "2", "--output", dir.Path, "--threads", "2");
         if (train.ExitCode != 0) throw new InvalidOperationException("training the test model failed: " + train.Error);
     }
 

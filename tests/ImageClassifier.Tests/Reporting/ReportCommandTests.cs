@@ -18,7 +18,7 @@ public class ReportCommandTests(TinyFashionMnistModel model) : IClassFixture<Tin
         string html = File.ReadAllText(path);
         Assert.Contains("tutorial-cnn on fashion-mnist/test", html);
         Assert.Contains("Each epoch", html); // the history it trained with
-        Assert.Equal(6, InlinePngs(html));
+        Assert.Equal(12, InlinePngs(html)); // six pictures and Grad-CAM panels of the six worst top losses
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(model.Folder, "summary.json")));
         Assert.Equal(Path.GetFullPath(path), summary.RootElement.GetProperty("report").GetString());
     }
@@ -35,7 +35,7 @@ public class ReportCommandTests(TinyFashionMnistModel model) : IClassFixture<Tin
         Assert.Contains("10,000", html); // the whole test split
         Assert.Contains("Each epoch", html);
         Assert.Equal(9, Regex.Matches(html, "<td>fashion-mnist/test\\[\\d+\\]</td>").Count); // --samples top losses
-        Assert.Equal(6, InlinePngs(html));
+        Assert.Equal(12, InlinePngs(html)); // six pictures and Grad-CAM panels of the six worst top losses
         Assert.DoesNotContain("http://", html);
         Assert.DoesNotContain("https://", html);
     }

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using ImageClassifier.Data;
+using ImageClassifier.Models;
+using ImageClassifier.Serialization;
+
+namespace ImageClassifier.Cli.Infrastructure;
+
+/// <summary>
+/// A saved model and the split of a dataset to evaluate it on: the argument and options that
+/// evaluate and report share, and the loading they both do.
+/// </summary>
+public sealed class EvaluationInputs
+{
+    public readonly Argument<string> ModelPath = new("model") { Description = "The model file (or the training output folder holding model.imgclass)." };
+    public readonly DataOptions Data = new("The dataset to evaluate on (default: the one the model was trained on).");
+    public readonly RuntimeOptions Runtime = new();
+    public readonly Option<string> Split = new("--split") { Description = "test or train.", DefaultValueFactory = _ => "test" };
+    public readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Images per inference batch.", DefaultValueFactory = _ => 512 };
+
+    public EvaluationInputs() => Split.AcceptOnlyFromAmong("test", "train");
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(ModelPath);
+        Data.AddTo(command);
+        Runtime.AddTo(command, seed: false);
+        command.Options.Add(Split);
+        command.Options.Add(BatchSize);
+    }
+
+    /// <summary>Loads the model (on the chosen device) and the split: by default the model's own dataset's test split.</summary>
+    public (Classifier Model, ImageDataset Dataset) Load(ParseResult parse, Terminal terminal)
+    {
+        var device = Runtime.Apply(parse);
+        var model = ModelFile.Load(parse.GetValue(ModelPath)!).To(device);
+        try
+        {
+            string source = parse.GetValue(Data.Data!) ?? model.Training?.Dataset
+                ?? throw new ArgumentException("The model does not record its dataset: give one with --data.");
+            var splits = Data.Load(parse, terminal, source, model.InputShape);
+            var dataset = parse.GetValue(Split) == "train" ? splits.Train
+                : splits.Test ?? throw new ArgumentException($"Dataset '{splits.Train.Name}' has no test split: use --split train, or give a dataset with one.");
+            return (model, dataset);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+}
