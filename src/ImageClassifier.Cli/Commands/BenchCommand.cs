@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using ImageClassifier.Cli.Infrastructure;
-using ImageClassifier.Models;
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Recipes;
 using ImageClassifier.Training;
 
 namespace ImageClassifier.Cli.Commands;
@@ -50,11 +51,15 @@ public static class BenchCommand
                     parse.GetResult(batchSize) is { Implicit: false } ? batch : 32, device, parse.GetValue(runtime.Json));
             var train = splits.Train;
             var test = splits.Test ?? train;
-            using var classifier = Classifier.Create(parse.GetValue(model)!, train.Shape, train.ClassNames).To(device);
+            // train's recipe and training loop, without callbacks or validation: the figure is the loop's own speed.
+            var recipe = new TrainingRecipe { Model = parse.GetValue(model)!, BatchSize = batch, Epochs = parse.GetValue(epochs), Seed = parse.GetValue(runtime.Seed), Device = device };
+            using var trainingData = TrainingData.FromDataset(train, test, validationFraction: 0, recipe.Seed);
+            using var classifier = recipe.CreateModel(trainingData);
+            var options = recipe.OptionsFor(train.Labels, train.ClassCount, TextWriter.Null);
 
             // Warm up (first-call allocations, oneDNN kernel selection) on a few batches, untimed.
-            classifier.Fit(train.Take(batch * 10), options: new TrainingOptions { Epochs = 1, BatchSize = batch });
-            var history = classifier.Fit(train, options: new TrainingOptions { Epochs = parse.GetValue(epochs), BatchSize = batch });
+            classifier.Fit(train.Take(batch * 10), options: options with { Epochs = 1 });
+            var history = classifier.Fit(train, options: options);
             double trainRate = history.Values("images_per_s").Max();
 
             classifier.Logits(test.Take(batch * 4), batch).Dispose();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ImageClassifier.Data;
+using ImageClassifier.Data.Loading;
 
 namespace ImageClassifier.Cli.Infrastructure;
 
@@ -31,20 +32,46 @@ public sealed class DataOptions
     /// <summary>Loads the dataset named by --data; <paramref name="shape"/> (a model's input) fixes the size of folder images.</summary>
     public DatasetSplits Load(ParseResult parse, Terminal terminal, string? data = null, ImageShape? shape = null)
     {
-        string source = data ?? (Data is null ? null : parse.GetValue(Data)) ?? throw new ArgumentException("Give a dataset with --data (a name such as fashion-mnist, or a path).");
-        var locator = new DatasetLocator
-        {
-            DataDirectory = parse.GetValue(DataDir),
-            AllowDownload = parse.GetValue(Download),
-            Progress = new DownloadReporter(terminal.Error),
-            ImageFolder = new ImageFolderOptions(FolderShape(parse, shape), parse.GetValue(Strict)),
-            Skipped = skipped => WarnSkipped(skipped, terminal.Error),
-        };
-        var splits = DatasetCatalog.Load(source, locator);
-        return parse.GetValue(Limit) is int limit
-            ? (limit < 1 ? throw new ArgumentException($"--limit must be at least 1, not {limit}.") : splits with { Train = splits.Train.Take(limit) })
-            : splits;
+        string source = data ?? Source(parse);
+        var splits = DatasetCatalog.Load(source, Locator(parse, terminal, shape));
+        return LimitValue(parse) is int limit ? splits with { Train = splits.Train.Take(limit) } : splits;
     }
+
+    /// <summary>The --data value, required.</summary>
+    public string Source(ParseResult parse) =>
+        (Data is null ? null : parse.GetValue(Data)) ?? throw new ArgumentException("Give a dataset with --data (a name such as fashion-mnist, or a path).");
+
+    /// <summary>How training reads --data: the locator, the limit, and streaming when --stream is given.</summary>
+    public TrainingDataOptions TrainingData(ParseResult parse, Terminal terminal, FeedOptions feed, TextWriter log)
+    {
+        var streaming = feed.Streaming(parse, parse.GetValue(Strict));
+        if (parse.GetValue(feed.Stream) && !ImageFolderReader.LooksLikeImageFolder(Source(parse)))
+            throw new ArgumentException($"--stream reads folders of class subfolders of images, and '{Source(parse)}' is not one; " +
+                "named datasets, IDX and CIFAR files are read into memory (leave out --stream).");
+        return new TrainingDataOptions
+        {
+            Locator = Locator(parse, terminal),
+            Limit = LimitValue(parse),
+            Streaming = parse.GetValue(feed.Stream) ? streaming : null,
+            Warnings = terminal.Error,
+            Log = log,
+        };
+    }
+
+    DatasetLocator Locator(ParseResult parse, Terminal terminal, ImageShape? shape = null) => new()
+    {
+        DataDirectory = parse.GetValue(DataDir),
+        AllowDownload = parse.GetValue(Download),
+        Progress = new DownloadReporter(terminal.Error),
+        ImageFolder = new ImageFolderOptions(FolderShape(parse, shape), parse.GetValue(Strict)),
+        Skipped = skipped => WarnSkipped(skipped, terminal.Error),
+    };
+
+    int? LimitValue(ParseResult parse) => parse.GetValue(Limit) switch
+    {
+        < 1 and int limit => throw new ArgumentException($"--limit must be at least 1, not {limit}."),
+        var limit => limit,
+    };
 
     static void WarnSkipped(IReadOnlyList<SkippedFile> skipped, TextWriter error)
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Imaging.Augmentation;
 
@@ -39,24 +38,4 @@ public sealed class FeedOptions
         options.Validate();
         return options;
     }
-
-    /// <summary>--augment and --rare-augment together, or null when neither is given.</summary>
-    public IBatchAugmentation? Augmentation(ParseResult parse, IReadOnlyList<int> labels, int classCount, TextWriter log)
-    {
-        var steps = new List<IBatchAugmentation>();
-        if (parse.GetValue(Augment) is string spec) steps.Add(AugmentationSpec.Parse(spec));
-        if (parse.GetValue(RareAugment) is string rareSpec)
-        {
-            var extra = AugmentationSpec.Parse(rareSpec);
-            var rare = RareClassAugmentation.FindRareClasses(labels, classCount);
-            if (rare.Length == 0)
-                log.WriteLine("note: --rare-augment changes nothing here: no class has fewer than half the largest class's images");
-            else // before the common steps, so that MixUp or CutMix in --augment still mix the result
-                steps.Insert(0, new RareClassAugmentation(extra, rare));
-        }
-        return steps.Count switch { 0 => null, 1 => steps[0], _ => new AugmentationPipeline(steps) };
-    }
-
-    public ISampler? Sampler(ParseResult parse, IReadOnlyList<int> labels, int seed) =>
-        parse.GetValue(Oversample) ? WeightedSampler.ForBalancedClasses(labels, seed) : null;
 }

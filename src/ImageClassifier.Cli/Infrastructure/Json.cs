@@ -1,17 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using ImageClassifier.Recipes;
 
 namespace ImageClassifier.Cli.Infrastructure;
 
-/// <summary>The JSON the CLI prints with --json: snake_case keys, indented.</summary>
+/// <summary>The JSON the CLI prints with --json: the library's (snake_case keys, indented), as summary.json has it.</summary>
 public static class Json
 {
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    public static JsonSerializerOptions Options => TrainingResult.JsonOptions;
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Pretrained;
-using ImageClassifier.Training;
+using ImageClassifier.Recipes;
 
 namespace ImageClassifier.Cli.Infrastructure;
 
@@ -28,34 +28,32 @@ public sealed class TransferOptions
 
     public bool IsTransfer(ParseResult parse) => parse.GetValue(Pretrained) is not null || parse.GetValue(Weights) is not null;
 
-    /// <summary>The input size of the model: --image-size, else the pretrained entry's (224).</summary>
-    public (int Height, int Width) InputSize(ParseResult parse, (int Height, int Width)? imageSize)
+    /// <summary>The transfer part of the recipe, or null without --pretrained and --weights; <paramref name="imageSize"/> is --image-size.</summary>
+    public TransferRecipe? Recipe(ParseResult parse, (int Height, int Width)? imageSize)
     {
-        if (imageSize is { } given) return given;
-        int size = parse.GetValue(Pretrained) is string name ? PretrainedRegistry.Get(name).Config.InputSize : 224;
-        return (size, size);
-    }
-
-    /// <summary>The classifier with pretrained weights, a new head and its base frozen.</summary>
-    public Classifier Create(ParseResult parse, string architecture, IReadOnlyList<string> classNames, (int Height, int Width) size)
-    {
-        var head = new TransferHead(parse.GetValue(HeadUnits), parse.GetValue(HeadDropout));
-        if (parse.GetValue(Pretrained) is string name)
+        if (!IsTransfer(parse)) return null;
+        if (parse.GetValue(Pretrained) is not null && parse.GetValue(Weights) is not null)
+            throw new ArgumentException("Give --pretrained or --weights, not both.");
+        var recipe = new TransferRecipe
         {
-            if (parse.GetValue(Weights) is not null) throw new ArgumentException("Give --pretrained or --weights, not both.");
-            return TransferLearning.FromPretrained(name, classNames, size, head);
-        }
-        return TransferLearning.FromWeightsFile(architecture, parse.GetValue(Weights)!, classNames, size, head);
+            Pretrained = parse.GetValue(Pretrained), WeightsFile = parse.GetValue(Weights),
+            InputHeight = imageSize?.Height, InputWidth = imageSize?.Width,
+            HeadUnits = parse.GetValue(HeadUnits), HeadDropout = parse.GetValue(HeadDropout),
+            FreezeEpochs = parse.GetValue(FreezeEpochs), FineTuneEpochs = parse.GetValue(FineTuneEpochs),
+            FineTuneLearningRate = parse.GetValue(FineTuneLr), FineTuneAt = parse.GetValue(FineTuneAt),
+            DiscriminativeFactor = parse.GetValue(DiscriminativeLr), TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
+            CacheFeatures = !parse.GetValue(NoFeatureCache),
+        };
+        string? problem = recipe switch
+        {
+            { FreezeEpochs: < 1 } => $"--freeze-epochs must be at least 1, not {recipe.FreezeEpochs}.",
+            { FineTuneEpochs: < 0 } => $"--fine-tune-epochs must not be negative ({recipe.FineTuneEpochs}).",
+            { FineTuneLearningRate: <= 0 or double.NaN } => $"--fine-tune-lr must be positive, not {recipe.FineTuneLearningRate}.",
+            { DiscriminativeFactor: <= 0 or > 1 } => $"--discriminative-lr must be in (0, 1], not {recipe.DiscriminativeFactor}.",
+            { HeadUnits: < 1 } => $"--head-units must be at least 1, not {recipe.HeadUnits}.",
+            { HeadDropout: < 0 or >= 1 } => $"--head-dropout must be in [0, 1), not {recipe.HeadDropout}.",
+            _ => null,
+        };
+        return problem is null ? recipe : throw new ArgumentException(problem);
     }
-
-    public FineTuningOptions Stages(ParseResult parse, int epochs) => new()
-    {
-        FreezeEpochs = parse.GetValue(FreezeEpochs) ?? epochs,
-        FineTuneEpochs = parse.GetValue(FineTuneEpochs),
-        FineTuneLearningRate = parse.GetValue(FineTuneLr),
-        FineTuneAt = parse.GetValue(FineTuneAt),
-        DiscriminativeFactor = parse.GetValue(DiscriminativeLr),
-        CacheFeatures = !parse.GetValue(NoFeatureCache),
-        TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
-    };
 }

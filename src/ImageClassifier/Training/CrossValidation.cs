@@ -40,7 +40,17 @@ public static class CrossValidation
     /// <param name="optionsFor">The training options for a fold's training part (class weights and samplers depend on it).</param>
     /// <param name="onFold">Called as each fold finishes, e.g. to print it.</param>
     public static CrossValidationResult Run(ImageDataset data, IReadOnlyList<Fold> folds, Func<ImageDataset, Classifier> createModel,
-        Func<ImageDataset, TrainingOptions> optionsFor, Action<FoldResult>? onFold = null, Func<int, IEnumerable<Callback>>? callbacks = null)
+        Func<ImageDataset, TrainingOptions> optionsFor, Action<FoldResult>? onFold = null, Func<int, IEnumerable<Callback>>? callbacks = null) =>
+        Run(data, folds, (train, number) =>
+        {
+            var model = createModel(train);
+            try { return (model, model.Fit(train, null, optionsFor(train), callbacks?.Invoke(number) ?? []).Count); }
+            catch { model.Dispose(); throw; }
+        }, onFold);
+
+    /// <param name="trainFold">Trains a fresh model on a fold's training part (the fold's number is given) and returns it with the epochs it trained.</param>
+    public static CrossValidationResult Run(ImageDataset data, IReadOnlyList<Fold> folds, Func<ImageDataset, int, (Classifier Model, int Epochs)> trainFold,
+        Action<FoldResult>? onFold = null)
     {
         if (folds.Count < 2) throw new ArgumentException("Cross-validation needs at least 2 folds.");
         var results = new List<FoldResult>();
@@ -49,11 +59,11 @@ public static class CrossValidation
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var train = data.Subset(fold.Train, $"{data.Name}:fold{fold.Number}-train");
             var held = data.Subset(fold.Validation, $"{data.Name}:fold{fold.Number}");
-            using var model = createModel(train);
-            var history = model.Fit(train, null, optionsFor(train), callbacks?.Invoke(fold.Number) ?? []);
+            var (model, epochs) = trainFold(train, fold.Number);
+            using var _ = model;
             var evaluation = model.Evaluate(held);
             var report = ClassificationReport.Compute(evaluation.Labels, evaluation.Predicted, data.ClassNames, ZeroDivision.Zero);
-            var result = new FoldResult(fold.Number, train.Count, held.Count, history.Count, evaluation.Accuracy, evaluation.Loss,
+            var result = new FoldResult(fold.Number, train.Count, held.Count, epochs, evaluation.Accuracy, evaluation.Loss,
                 report.MacroAvg.F1Score, clock.Elapsed.TotalSeconds);
             results.Add(result);
             onFold?.Invoke(result);

@@ -3,10 +3,10 @@ using ImageClassifier.Imaging.Augmentation;
 
 namespace ImageClassifier.Training;
 
-/// <summary>How to train: the defaults follow the TensorFlow CNN tutorial (Adam 1e-3, batch 32).</summary>
+/// <summary>How to train: the defaults follow the TensorFlow CNN tutorial (Adam 1e-3, batch 32), for up to 20 epochs (early stopping usually ends sooner). TrainingRecipe takes its defaults from here.</summary>
 public sealed record TrainingOptions
 {
-    public int Epochs { get; init; } = 10;
+    public int Epochs { get; init; } = 20;
     public int BatchSize { get; init; } = 32;
     /// <summary>adam, adamw or sgd.</summary>
     public string Optimizer { get; init; } = "adam";

@@ -127,9 +127,9 @@ public class CliTests
     {
         { ["train", "--data", "/no/such/folder"], "/no/such/folder: no such file or folder" },
         { ["train", "--data", "fashion-mnist", "--model", "resnet999"], "Unknown model 'resnet999'" },
-        { ["train", "--data", "fashion-mnist", "--epochs", "0"], "Epochs must be at least 1" },
+        { ["train", "--data", "fashion-mnist", "--epochs", "0"], "--epochs must be at least 1" },
         { ["train", "--data", "fashion-mnist", "--optimizer", "lion", "--limit", "100"], "Unknown optimizer 'lion'" },
-        { ["train", "--data", "fashion-mnist", "--class-weights", "1,2"], "--class-weights needs 'balanced' or 10" },
+        { ["train", "--data", "fashion-mnist", "--class-weights", "1,2"], "--class-weights must be 'balanced' or 10" },
         { ["evaluate", "/no/model.imgclass"], "no such model file" },
         { ["predict", "/no/model.imgclass", "x.png"], "no such model file" },
         { ["summary", "tutorial-cnn", "--input-shape", "28x28"], "--input-shape must be height x width x channels" },

@@ -29,7 +29,7 @@ public sealed class PipelineCliTests : IDisposable
         Assert.True(train.ExitCode == 0, train.Error);
         Assert.Contains("Augmentation: flip(horizontal), rotate(±0.05 turn, reflect), zoom(±0.1, reflect), contrast(±0.1)", train.Error);
         Assert.Contains("Oversampling: every class drawn equally often", train.Error);
-        Assert.Contains("note: --rare-augment changes nothing here", train.Error); // the three classes are the same size
+        Assert.Contains("note: rare-class augmentation changes nothing here", train.Error); // the three classes are the same size
         Assert.Contains("Streaming 108 training images", train.Error);
         Assert.Contains("memory cache", train.Error);
         using var json = JsonDocument.Parse(train.Out);

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using ImageClassifier.Data;
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Engine;
+using ImageClassifier.Evaluation;
+using ImageClassifier.Imaging;
+using ImageClassifier.Models;
+using ImageClassifier.Reporting;
+using ImageClassifier.Serialization;
+using ImageClassifier.Training;
+using ImageClassifier.Training.Callbacks;
+
+namespace ImageClassifier.Recipes;
+
+public sealed partial record TrainingRecipe
+{
+    /// <summary>
+    /// Loads <paramref name="source"/> (a dataset name or a path), holds out the validation split and
+    /// trains: see <see cref="Run(TrainingData, string?, TextWriter?)"/>. With transfer learning, folders
+    /// are read at the model's input size in colour.
+    /// </summary>
+    public TrainingResult Run(string source, string? output = null, TrainingDataOptions? data = null, TextWriter? log = null)
+    {
+        Validate();
+        data ??= new TrainingDataOptions();
+        if (Transfer is not null)
+        {
+            var (height, width) = Transfer.InputSize();
+            data = data with { Locator = data.Locator with { ImageFolder = data.Locator.ImageFolder with { Shape = new ImageShape(3, height, width) } } };
+        }
+        using var loaded = TrainingData.Load(source, data, ValidationSplit, Seed);
+        // The source as given (a path made absolute), so that evaluate can find the data again.
+        string recorded = File.Exists(source) || Directory.Exists(source) ? Path.GetFullPath(source) : source;
+        return Run(loaded, output, log, recorded);
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="data"/> and writes to <paramref name="output"/> (default out/&lt;dataset&gt;):
+    /// model.imgclass (the best epoch's weights, checkpointed as training goes), history.csv and history.json
+    /// (fine-tune-history.* for a second transfer stage), summary.json and report.html. The model is evaluated
+    /// on the test split when there is one.
+    /// </summary>
+    public TrainingResult Run(TrainingData data, string? output = null, TextWriter? log = null) => Run(data, output, log, data.Name);
+
+    TrainingResult Run(TrainingData data, string? output, TextWriter? log, string recordedSource)
+    {
+        log ??= TextWriter.Null;
+        var clock = Stopwatch.StartNew();
+        string folder = output ?? DefaultOutputFolder(data.Name);
+        Directory.CreateDirectory(folder);
+        string modelPath = Path.Combine(folder, "model" + ModelFile.Extension);
+        using var fitted = Fit(data, log, folder);
+        var (model, history, stages) = (fitted.Model, fitted.History, fitted.Stages);
+        var (train, validation, test) = (data.Train, data.Validation, data.Test);
+
+        EvaluationResult? tested = test is { Count: > 0 } ? model.Evaluate(test) : null;
+        var best = history.Epochs[Math.Max(fitted.BestEpoch, 1) - 1];
+        model.Training = new TrainingSummary(recordedSource, train.Count, validation?.Count ?? 0, fitted.Epochs, fitted.BestEpoch,
+            Optimizer, LearningRate, BatchSize, Seed, clock.Elapsed.TotalSeconds,
+            best.ToDictionary(kv => kv.Key, kv => kv.Value), tested?.Accuracy, tested?.Loss);
+        model.Save(modelPath);
+
+        string? report = null;
+        if (Report)
+        {
+            // The report shows the test split when there is one, else what training held out.
+            var evaluated = test is { Count: > 0 } ? test : validation ?? data.StatisticsImages();
+            report = HtmlReport.Write(Path.Combine(folder, HtmlReport.DefaultFileName), new ReportInput
+            {
+                Model = model, Evaluated = evaluated, Result = tested ?? model.Evaluate(evaluated), Samples = data.StatisticsImages(), History = history,
+            });
+        }
+
+        var result = new TrainingResult(data.Name, model.Spec.Architecture, fitted.Epochs, fitted.BestEpoch,
+            train.Count, validation?.Count ?? 0, best.GetValueOrDefault("val_accuracy", double.NaN), tested?.Accuracy, tested?.Loss,
+            Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath), report,
+            stages?.Select(StageSummary.Of).ToArray(), tested?.Count);
+        result.Write(Path.Combine(folder, TrainingResult.FileName));
+        return result;
+    }
+
+    /// <summary>
+    /// Trains a fresh model on <paramref name="data"/> with the recipe's callbacks (or its two transfer stages) and
+    /// returns it with its history; writes nothing unless <paramref name="folder"/> is given (then the best-epoch
+    /// checkpoint and the history files go there).
+    /// </summary>
+    public FittedModel Fit(TrainingData data, TextWriter? log = null, string? folder = null)
+    {
+        Validate();
+        log ??= TextWriter.Null;
+        var (train, validation, test) = (data.Train, data.Validation, data.Test);
+        log.WriteLine($"Data: {data.Name}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {test?.Count ?? 0:N0} test images of {train.Shape}, {train.ClassNames.Count} classes");
+        var options = OptionsFor(train.Labels, train.ClassNames.Count, log);
+        if (options.Augmentation is not null) log.WriteLine($"Augmentation: {options.Augmentation}");
+        if (options.Sampler is not null) log.WriteLine("Oversampling: every class drawn equally often (with replacement)");
+        options.Validate();
+        var stages = Transfer?.Stages(Epochs);
+        stages?.Validate();
+
+        var model = CreateModel(data);
+        try
+        {
+            log.WriteLine(model.Summary().ToText(model.Spec.Architecture));
+            if (Transfer is not null) log.WriteLine($"Preprocessing: {model.Preprocessing}");
+            var callbacks = new RecipeCallbacks(this, folder, validation is not null, log);
+            if (stages is null)
+            {
+                var history = model.Fit(train, validation, options, callbacks.For("train"));
+                return Fitted(model, history, null, callbacks.BestEpoch);
+            }
+            // Transfer stages (feature caching, fine-tuning) work on images held in memory.
+            var images = (train as InMemoryBatchSource)?.Dataset
+                ?? throw new ArgumentException("Transfer learning works on images held in memory, not streamed ones.");
+            var results = FineTuning.Train(model, images, validation, options, stages, callbacks.For, log.WriteLine);
+            log.WriteLine(model.Summary().ToText(model.Spec.Architecture));
+            return Fitted(model, results[^1].History, results, callbacks.BestEpoch);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    static FittedModel Fitted(Classifier model, History history, IReadOnlyList<StageResult>? stages, int bestEpoch) =>
+        history.Count == 0
+            ? throw new ModelException("Training stopped before finishing an epoch.")
+            : new FittedModel(model, history, stages, bestEpoch);
+
+    /// <summary>
+    /// A fresh model for <paramref name="data"/>, seeded with <see cref="Seed"/> (so the same recipe starts from the
+    /// same weights): the pretrained one with a new head, or the registry's architecture with the preprocessing
+    /// the recipe asks for.
+    /// </summary>
+    public Classifier CreateModel(TrainingData data)
+    {
+        TorchRuntime.Seed(Seed);
+        var preprocessing = Normalize ? Preprocessing.Standardize(data.StatisticsImages()) : Preprocessing.UnitRange;
+        var model = Transfer is not null
+            ? Transfer.CreateModel(Model, data.Train.ClassNames)
+            : Classifier.Create(Model, data.Train.Shape, data.Train.ClassNames, preprocessing);
+        return Device is { } device ? model.To(device) : model;
+    }
+
+    /// <summary>
+    /// k-fold cross-validation with this recipe: each fold trains a fresh model exactly as <see cref="Fit"/> does
+    /// (holding out <see cref="ValidationSplit"/> of the fold's training part for its callbacks) and is scored on
+    /// the fold it left out. Nothing is written.
+    /// </summary>
+    public CrossValidationResult CrossValidate(ImageDataset data, IReadOnlyList<Fold> folds, Action<FoldResult>? onFold = null, TextWriter? log = null) =>
+        CrossValidation.Run(data, folds, (part, _) =>
+        {
+            using var foldData = TrainingData.FromDataset(part, null, ValidationSplit, Seed);
+            var fitted = Fit(foldData, log);
+            return (fitted.Model, fitted.Epochs);
+        }, onFold);
+
+    /// <summary>out/&lt;dataset name&gt;, with characters unsafe in a folder name replaced.</summary>
+    public static string DefaultOutputFolder(string datasetName)
+    {
+        string safe = string.Concat(datasetName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-')).Trim('-');
+        return Path.Combine("out", safe.Length > 0 ? safe : "dataset");
+    }
+}
