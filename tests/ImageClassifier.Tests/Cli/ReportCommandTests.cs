@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ImageClassifier.Tests.Cli;
 using ImageClassifier.Tests.TestSupport;
 
-namespace ImageClassifier.Tests.Reporting;
+namespace ImageClassifier.Tests.Cli;
 
 /// <summary>imgclass report, and the report imgclass train writes, end to end on a tiny model trained on real Fashion-MNIST.</summary>
 public class ReportCommandTests(TinyFashionMnistModel model) : IClassFixture<TinyFashionMnistModel>
