@@ -64,6 +64,7 @@ public class ReportCommandTests(TinyFashionMnistModel model) : IClassFixture<Tin
         Assert.Contains("--samples", negative.Error);
     }
 
+    [Trait("Category", "Slow")] // two CLI trainings, each tested on 10,000 images, and a report: about 15 s on 2 cores
     [Fact]
     public void Train_prints_the_report_path_and_no_report_skips_it()
     {
