@@ -8,17 +8,11 @@ cd "$(dirname "$0")"
 debian=/usr/share/datasets/fashion-mnist
 cache="${IMGCLASS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/imageclassifier/datasets}/fashion-mnist"
 if [ ! -e "$debian/train-images-idx3-ubyte.gz" ] && [ ! -e "$cache/train-images-idx3-ubyte.gz" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Fashion-MNIST (Debian package dataset-fashion-mnist)..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist
-  elif command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then
-    echo "Installing Fashion-MNIST (Debian package dataset-fashion-mnist)..."
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist
-  else
+  if ! build/ensure-packages.sh dataset-fashion-mnist; then
     cat >&2 <<MSG
 Fashion-MNIST is not on this machine (looked in $debian and $cache).
-Install it with:   sudo apt-get install dataset-fashion-mnist      (Debian 12 and later)
-or download it:    dotnet run --project src/ImageClassifier.Cli -c Release -- datasets download fashion-mnist
+Install the package above (Debian 12 and later), or download it:
+  dotnet run --project src/ImageClassifier.Cli -c Release -- datasets download fashion-mnist
 then run ./run.sh again.
 MSG
     exit 1

@@ -14,7 +14,7 @@ public sealed class EvaluationInputs
     public readonly Argument<string> ModelPath = new("model") { Description = "The model file (or the training output folder holding model.imgclass)." };
     public readonly DataOptions Data = new("The dataset to evaluate on (default: the one the model was trained on).");
     public readonly RuntimeOptions Runtime = new();
-    public readonly Option<string> Split = new("--split") { Description = "test or train.", DefaultValueFactory = _ => "test" };
+    public readonly Option<string> Split = new("--split") { Description = "test or train. A folder of class subfolders without train/ and test/ is evaluated whole.", DefaultValueFactory = _ => "test" };
     public readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Images per inference batch.", DefaultValueFactory = _ => 512 };
 
     public EvaluationInputs() => Split.AcceptOnlyFromAmong("test", "train");
@@ -28,18 +28,27 @@ public sealed class EvaluationInputs
         command.Options.Add(BatchSize);
     }
 
-    /// <summary>Loads the model (on the chosen device) and the split: by default the model's own dataset's test split.</summary>
+    /// <summary>
+    /// Loads the model (on the chosen device) and the split: by default the model's own dataset's test split,
+    /// or all of a folder of class subfolders that has no train/test layout.
+    /// </summary>
     public (Classifier Model, ImageDataset Dataset) Load(ParseResult parse, Terminal terminal)
     {
         var device = Runtime.Apply(parse);
         var model = ModelFile.Load(parse.GetValue(ModelPath)!).To(device);
         try
         {
-            string source = parse.GetValue(Data.Data!) ?? model.Training?.Dataset
+            string? given = parse.GetValue(Data.Data!);
+            string source = given ?? model.Training?.Dataset
                 ?? throw new ArgumentException("The model does not record its dataset: give one with --data.");
             var splits = Data.Load(parse, terminal, source, model.InputShape);
             var dataset = parse.GetValue(Split) == "train" ? splits.Train
-                : splits.Test ?? throw new ArgumentException($"Dataset '{splits.Train.Name}' has no test split: use --split train, or give a dataset with one.");
+                : splits.Test is { } test ? test
+                // A folder given with --data is the evaluation set; the model's own unsplit folder is what it learnt from.
+                : splits.Unsplit && given is not null ? AllOf(splits.Train, source, model, terminal)
+                : throw new ArgumentException(splits.Unsplit
+                    ? $"'{source}', the folder the model was trained on, has no test split: give other images with --data, or use --split train."
+                    : $"Dataset '{splits.Train.Name}' has no test split: use --split train, or give a dataset with one.");
             return (model, dataset);
         }
         catch
@@ -47,5 +56,14 @@ public sealed class EvaluationInputs
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>A folder of class subfolders with no train/test layout is the set to evaluate: all of it, said once.</summary>
+    static ImageDataset AllOf(ImageDataset whole, string source, Classifier model, Terminal terminal)
+    {
+        bool trainedOn = Path.GetFullPath(source) == model.Training?.Dataset;
+        terminal.Error.WriteLine($"note: {source} has no train/test layout: evaluating all {whole.Count:N0} images" +
+            (trainedOn ? " (the model was trained on this folder)" : ""));
+        return whole;
     }
 }

@@ -69,4 +69,11 @@ public sealed class ImageDataset
 }
 
 /// <summary>A dataset's training part and, when it has one, its test part.</summary>
-public sealed record DatasetSplits(ImageDataset Train, ImageDataset? Test);
+public sealed record DatasetSplits(ImageDataset Train, ImageDataset? Test)
+{
+    /// <summary>
+    /// True when the source has no train/test layout at all (a plain folder of class subfolders):
+    /// <see cref="Train"/> is then simply all of it, and to evaluate on, it is the evaluation set.
+    /// </summary>
+    public bool Unsplit { get; init; }
+}

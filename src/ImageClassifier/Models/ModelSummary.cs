@@ -29,21 +29,29 @@ public sealed record ModelSummary(IReadOnlyList<ModelSummary.Row> Rows, long Tra
         return new ModelSummary(rows, trainable, frozen);
     }
 
-    /// <summary>The summary as Keras prints it (plain text, fixed-width columns).</summary>
+    /// <summary>
+    /// The summary as Keras prints it (plain text, fixed-width columns). Keras' widths (34, 28, 16) grow
+    /// to the longest entry, so a long layer name or shape never runs into the next column.
+    /// </summary>
     public string ToText(string title = "Sequential")
     {
-        var lines = new List<string> { $"Model: \"{title}\"" };
-        string rule = new('-', 78);
-        lines.Add(rule);
-        lines.Add($"{"Layer (type)",-34}{"Output Shape",-28}{"Param #",16}");
-        lines.Add(new string('=', 78));
-        foreach (var row in Rows)
-            lines.Add($"{$"{row.Name} ({row.Kind})",-34}{row.OutputShape,-28}{row.Parameters,16:N0}");
-        lines.Add(new string('=', 78));
+        var names = Rows.Select(r => $"{r.Name} ({r.Kind})").ToList();
+        var parameters = Rows.Select(r => r.Parameters.ToString("N0")).ToList();
+        int nameWidth = ColumnWidth(34, names), shapeWidth = ColumnWidth(28, Rows.Select(r => r.OutputShape));
+        int parameterWidth = ColumnWidth(16, parameters), width = nameWidth + shapeWidth + parameterWidth;
+        string Line(string name, string shape, string count) => name.PadRight(nameWidth) + shape.PadRight(shapeWidth) + count.PadLeft(parameterWidth);
+
+        string rule = new('-', width), doubleRule = new('=', width);
+        var lines = new List<string> { $"Model: \"{title}\"", rule, Line("Layer (type)", "Output Shape", "Param #"), doubleRule };
+        lines.AddRange(Rows.Select((row, i) => Line(names[i], row.OutputShape, parameters[i])));
+        lines.Add(doubleRule);
         lines.Add($"Total params: {Total:N0}");
         lines.Add($"Trainable params: {Trainable:N0}");
         lines.Add($"Non-trainable params: {NonTrainable:N0}");
         lines.Add(rule);
         return string.Join(Environment.NewLine, lines);
     }
+
+    /// <summary>Keras' width for a column, or its longest entry and one space to the next column when that is wider.</summary>
+    static int ColumnWidth(int keras, IEnumerable<string> entries) => Math.Max(keras, entries.Select(e => e.Length + 1).DefaultIfEmpty(0).Max());
 }

@@ -8,6 +8,7 @@ namespace ImageClassifier.Tests.Cli;
 /// <summary>imgclass train --pretrained/--weights, summary and bench --pretrained, in-process on small real data.</summary>
 public class TransferCliTests
 {
+    [Trait("Category", "Slow")] // ResNet18 trained in two stages: about 10 s on 2 cores
     [Fact]
     public void Two_stages_from_the_command_line_with_summary_counts_for_each()
     {

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace ImageClassifier.Tests.Reporting;
 
 /// <summary>
-/// Opens a page in Debian's headless Chromium (the `chromium` package, which .ci/run installs)
+/// Opens a page in Debian's headless Chromium (the `chromium` package, which ./test.sh installs)
 /// through Playwright, never a browser Playwright downloads, and reports what happened.
 /// </summary>
 public static class HeadlessChromium
@@ -16,7 +16,7 @@ public static class HeadlessChromium
     public static Task<PageVisit> Visit(string file, int width, int height, TimeSpan timeout)
     {
         if (!File.Exists(Executable))
-            throw new InvalidOperationException($"{Executable} is missing: run `apt-get install chromium` (.ci/run does).");
+            throw new InvalidOperationException($"{Executable} is missing: run `sudo apt-get install chromium` (./test.sh does).");
         return VisitAsync(file, width, height, (float)timeout.TotalMilliseconds).WaitAsync(timeout + TimeSpan.FromSeconds(15));
     }
 

@@ -3,7 +3,7 @@ using ImageClassifier.Data;
 namespace ImageClassifier.Tests.TestSupport;
 
 /// <summary>
-/// The real Fashion-MNIST from Debian's dataset-fashion-mnist package (.ci/run installs it),
+/// The real Fashion-MNIST from Debian's dataset-fashion-mnist package (./test.sh installs it),
 /// loaded once for all tests. A missing package fails the tests that need it, with the fix.
 /// </summary>
 public static class FashionMnist
@@ -13,7 +13,7 @@ public static class FashionMnist
     static readonly Lazy<DatasetSplits> splits = new(() =>
     {
         if (!Directory.Exists(Folder))
-            throw new InvalidOperationException($"{Folder} is missing: run `sudo apt-get install dataset-fashion-mnist` (.ci/run does).");
+            throw new InvalidOperationException($"{Folder} is missing: run `sudo apt-get install dataset-fashion-mnist` (./test.sh does).");
         return DatasetCatalog.Load("fashion-mnist", new DatasetLocator());
     });
 

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace ImageClassifier.Tests.Training;
 
 /// <summary>Real training on a real Fashion-MNIST subset, through the library API alone.</summary>
+[Trait("Category", "Slow")] // three epochs on 10,000 images: about 15 s on 2 cores
 public class FashionMnistTrainingTests
 {
     [Fact]

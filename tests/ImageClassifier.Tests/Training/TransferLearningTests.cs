@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace ImageClassifier.Tests.Training;
 
 /// <summary>Transfer learning on real Fashion-MNIST images with the ImageNet ResNet18.</summary>
+[Trait("Category", "Slow")] // ResNet18 features of 1,500 images at 112x112, twice: about 30 s on 2 cores
 public class TransferLearningTests(ITestOutputHelper output)
 {
     [Fact]

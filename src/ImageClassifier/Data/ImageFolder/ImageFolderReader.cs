@@ -37,7 +37,7 @@ public static class ImageFolderReader
     /// The test split uses the train split's class list, so labels agree. A test class that has no train
     /// folder is an error, since a model cannot learn a class it never sees (it is usually a misspelt
     /// folder name); train classes missing from test are fine. Any other layout is read whole as the
-    /// train split, with no test split.
+    /// train split, with no test split, and marked <see cref="DatasetSplits.Unsplit"/>.
     /// </summary>
     public static ImageFolderSplits ReadSplits(string root, ImageFolderOptions options)
     {
@@ -45,7 +45,7 @@ public static class ImageFolderReader
         if (ImageFolderLayout.TrainFolder(root) is not { } trainFolder)
         {
             var whole = Read(root, options);
-            return new ImageFolderSplits(new DatasetSplits(whole.Dataset, null), whole.Skipped);
+            return new ImageFolderSplits(new DatasetSplits(whole.Dataset, null) { Unsplit = true }, whole.Skipped);
         }
 
         string rootName = ImageFolderLayout.NameOf(root);

@@ -1,6 +1,6 @@
 using ImageClassifier.Imaging.Augmentation;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Imaging.Augmentation;
 
 public class AugmentationSpecTests
 {

@@ -1,6 +1,6 @@
 using ImageClassifier.Data.Loading;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Data.Loading;
 
 public class WeightedSamplerTests
 {

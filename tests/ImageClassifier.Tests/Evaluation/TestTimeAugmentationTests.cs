@@ -1,9 +1,10 @@
 using ImageClassifier.Data;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Models;
+using ImageClassifier.Tests.TestSupport;
 using static TorchSharp.torch;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Evaluation;
 
 public class TestTimeAugmentationTests
 {

@@ -1,6 +1,6 @@
 using ImageClassifier.Data;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Data;
 
 public class SplitsAndFoldsTests
 {

@@ -5,7 +5,7 @@ using ImageClassifier.Models;
 using ImageClassifier.Tests.TestSupport;
 using ImageClassifier.Training;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Data.Loading;
 
 /// <summary>The streaming loader on real PNG files made from Fashion-MNIST images.</summary>
 public sealed class StreamingSourceTests : IDisposable

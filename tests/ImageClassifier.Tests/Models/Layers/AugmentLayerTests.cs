@@ -6,7 +6,7 @@ using ImageClassifier.Tests.TestSupport;
 using ImageClassifier.Training;
 using static TorchSharp.torch;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Models.Layers;
 
 /// <summary>Augmentation as a Keras-style preprocessing layer inside a Sequential model.</summary>
 public class AugmentLayerTests

@@ -2,7 +2,7 @@ using System.Text.Json;
 using ImageClassifier.Imaging;
 using ImageClassifier.Tests.TestSupport;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Cli;
 
 /// <summary>imgclass train --augment/--oversample/--stream, evaluate/predict --tta, augment --preview and cv, end to end.</summary>
 public sealed class PipelineCliTests : IDisposable

@@ -4,7 +4,7 @@ using ImageClassifier.Imaging;
 using ImageClassifier.Tests.TestSupport;
 using SkiaSharp;
 
-namespace ImageClassifier.Tests.Imaging;
+namespace ImageClassifier.Tests.Data;
 
 public class ImageFolderReaderTests
 {

@@ -1,8 +1,9 @@
 using ImageClassifier.Imaging.Augmentation;
-using static ImageClassifier.Tests.Pipeline.AugmentationTestData;
+using ImageClassifier.Tests.TestSupport;
+using static ImageClassifier.Tests.Imaging.Augmentation.AugmentationTestData;
 using static TorchSharp.torch;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Imaging.Augmentation;
 
 /// <summary>The geometry of each augmentation, checked exactly (or to float rounding where it resamples).</summary>
 public class AugmentationGeometryTests

@@ -1,7 +1,8 @@
 using System.Xml.Linq;
+using ImageClassifier.Tests.Reporting;
 using ImageClassifier.Tests.TestSupport;
 
-namespace ImageClassifier.Tests.Reporting;
+namespace ImageClassifier.Tests.Cli;
 
 /// <summary>imgclass summary --diagram writes the architecture as SVG, PNG, or both into a folder.</summary>
 public class SummaryDiagramCommandTests

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ImageClassifier.Tests.Cli;
 using ImageClassifier.Tests.TestSupport;
 
-namespace ImageClassifier.Tests.Reporting;
+namespace ImageClassifier.Tests.Cli;
 
 /// <summary>imgclass report, and the report imgclass train writes, end to end on a tiny model trained on real Fashion-MNIST.</summary>
 public class ReportCommandTests(TinyFashionMnistModel model) : IClassFixture<TinyFashionMnistModel>
@@ -65,6 +64,7 @@ public class ReportCommandTests(TinyFashionMnistModel model) : IClassFixture<Tin
         Assert.Contains("--samples", negative.Error);
     }
 
+    [Trait("Category", "Slow")] // two CLI trainings, each tested on 10,000 images, and a report: about 15 s on 2 cores
     [Fact]
     public void Train_prints_the_report_path_and_no_report_skips_it()
     {

@@ -1,7 +1,7 @@
 using ImageClassifier.Imaging.Augmentation;
 using static TorchSharp.torch;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Imaging.Augmentation;
 
 /// <summary>Batches with known contents for the augmentation tests.</summary>
 static class AugmentationTestData
@@ -21,11 +21,4 @@ static class AugmentationTestData
         augmentation.Apply(images, labels ?? Labels(images.shape[0], classes), Context(seed, classes));
 
     public static float MaxDifference(Tensor a, Tensor b) => a.sub(b).abs().max().item<float>();
-}
-
-static class TensorComparison
-{
-    /// <summary>Same shape and exactly the same values (TorchSharp's equal() compares element-wise).</summary>
-    public static bool SameAs(this Tensor a, Tensor b) =>
-        a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 }

@@ -1,8 +1,9 @@
 using ImageClassifier.Imaging.Augmentation;
-using static ImageClassifier.Tests.Pipeline.AugmentationTestData;
+using ImageClassifier.Tests.TestSupport;
+using static ImageClassifier.Tests.Imaging.Augmentation.AugmentationTestData;
 using static TorchSharp.torch;
 
-namespace ImageClassifier.Tests.Pipeline;
+namespace ImageClassifier.Tests.Imaging.Augmentation;
 
 /// <summary>MixUp and CutMix: soft targets that sum to 1 and say exactly how much of each image is shown.</summary>
 public class AugmentationMixingTests
