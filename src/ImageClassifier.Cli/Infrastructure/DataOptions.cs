@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Cli.Infrastructure;
 

@@ -44,8 +44,8 @@ public class CliTests
         string big = dir.File("big.png");
         var gray = FashionMnist.Test.Image(0).ToArray();
         var rgb = gray.Concat(gray).Concat(gray).ToArray();
-        ImageEncoder.WritePng(big, rgb, new ImageClassifier.Data.ImageShape(3, 28, 28));
-        var resized = new DecodedImage(28, 28, 3, rgb).ResizeTo(new ImageClassifier.Data.ImageShape(3, 56, 40));
+        ImageEncoder.WritePng(big, rgb, new ImageShape(3, 28, 28));
+        var resized = new DecodedImage(28, 28, 3, rgb).ResizeTo(new ImageShape(3, 56, 40));
         ImageEncoder.WritePng(big, resized.Pixels, resized.Shape);
         var predictJson = CliRunner.Run("predict", output, big, "--json");
         Assert.True(predictJson.ExitCode == 0, predictJson.Error);
