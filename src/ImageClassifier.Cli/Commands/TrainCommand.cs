@@ -99,7 +99,7 @@ public static class TrainCommand
             Directory.CreateDirectory(folder);
             string modelPath = Path.Combine(folder, "model" + ModelFile.Extension);
 
-            var preprocessing = parse.GetValue(normalize) ? Preprocessing.Standardize(loaded.StatisticsImages()) : Preprocessing.UnitRange;
+            var preprocessing = parse.GetValue(normalize) ? ChannelStatistics.Of(loaded.StatisticsImages()).Standardization() : Preprocessing.UnitRange;
             using var classifier = (transferring
                 ? transfer.Create(parse, parse.GetValue(model)!, train.ClassNames, inputSize)
                 : Classifier.Create(parse.GetValue(model)!, train.Shape, train.ClassNames, preprocessing)).To(device);
