@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using ImageClassifier.Cli.Infrastructure;
+using ImageClassifier.Evaluation;
 using ImageClassifier.Models;
 using ImageClassifier.Training;
 

@@ -12,7 +12,7 @@ public static class Predictor
         TestTimeAugmentation? tta = null)
     {
         using var scope = NewDisposeScope();
-        using var probabilities = tta is null ? model.Logits(data, batchSize).softmax(1) : tta.Probabilities(model, data, batchSize);
+        using var probabilities = model.Probabilities(data, batchSize, tta);
         return TopK(model, probabilities, topK, i => $"{data.Name}[{i}]", i => data.ClassNames[data.Labels[i]]);
     }
 
