@@ -6,13 +6,9 @@ using static TorchSharp.torch;
 namespace ImageClassifier.Evaluation.Explain;
 
 /// <summary>An image file explained: the image as decoded (the model's channels, its own size) and its explanation.</summary>
-public sealed record FileExplanation(string Source, DecodedImage Image, Explanation Explanation, string? Note = null)
-{
-    /// <summary>The "image | heatmap | overlay" panel as PNG bytes.</summary>
-    public byte[] PanelPng(ExplainOptions? options = null) => ExplanationPanel.RenderPng(Image.Pixels, Image.Shape, Explanation, options);
-}
+public sealed record FileExplanation(string Source, DecodedImage Image, Explanation Explanation, string? Note = null);
 
-/// <summary>Grad-CAM from a classifier: batches, image files, dataset images, and panels as PNG.</summary>
+/// <summary>Grad-CAM from a classifier: batches, single images, image files and dataset images (Reporting draws the panels).</summary>
 public static class Explainer
 {
     /// <summary>Grad-CAM for a uint8 batch [N, C, H, W]; heatmaps come back at the batch's own size.</summary>
@@ -69,33 +65,31 @@ public static class Explainer
     }
 
     /// <summary>
-    /// The "image | heatmap | overlay" panel for one image as PNG bytes (e.g. for a report).
-    /// <paramref name="image"/>: planar bytes of <paramref name="shape"/> with the model's channels, any size.
+    /// One image explained. <paramref name="image"/>: planar bytes of <paramref name="shape"/> with the model's
+    /// channels, any size; the heatmap comes back at that size.
     /// </summary>
-    public static byte[] ExplainPng(this Classifier model, ReadOnlySpan<byte> image, ImageShape shape,
-        ExplainOptions? options = null, string? trueClass = null)
+    public static Explanation Explain(this Classifier model, ReadOnlySpan<byte> image, ImageShape shape, ExplainOptions? options = null)
     {
         using var scope = NewDisposeScope();
         using var result = model.Explain(tensor(image.ToArray(), [1, shape.Channels, shape.Height, shape.Width]), options);
-        return ExplanationPanel.RenderPng(image, shape, result[0], options, trueClass);
+        return result[0];
     }
 
-    /// <summary>Panels as PNG bytes for images of a dataset (e.g. its top losses), titled with their true class too.</summary>
-    public static IReadOnlyList<byte[]> ExplainPngs(this Classifier model, ImageDataset data, IReadOnlyList<int> indices,
+    /// <summary>Images of a dataset explained (e.g. its top losses), in the order of <paramref name="indices"/>.</summary>
+    public static IReadOnlyList<Explanation> Explain(this Classifier model, ImageDataset data, IReadOnlyList<int> indices,
         ExplainOptions? options = null, int batchSize = 32)
     {
         options ??= ExplainOptions.Default;
         var gradCam = new GradCam(model, options.Layer, options.Method);
         var shape = data.Shape;
-        var panels = new List<byte[]>();
+        var explanations = new List<Explanation>();
         foreach (var chunk in indices.Chunk(batchSize))
         {
             using var scope = NewDisposeScope();
             var pixels = chunk.SelectMany(i => data.Image(i).ToArray()).ToArray();
             using var result = gradCam.Explain(tensor(pixels, [chunk.Length, shape.Channels, shape.Height, shape.Width]), options.Class);
-            panels.AddRange(chunk.Select((index, i) =>
-                ExplanationPanel.RenderPng(data.Image(index), shape, result[i], options, data.ClassNames[data.Labels[index]])));
+            explanations.AddRange(Enumerable.Range(0, chunk.Length).Select(i => result[i]));
         }
-        return panels;
+        return explanations;
     }
 }
