@@ -29,6 +29,8 @@ public static class PredictCommand
         command.Options.Add(tta);
         command.SetRun((parse, terminal) =>
         {
+            int k = parse.GetValue(top);
+            if (k < 1) throw new ArgumentException($"--top must be at least 1, not {k}.");
             var device = runtime.Apply(parse);
             using var model = ModelFile.Load(parse.GetValue(modelPath)!).To(device);
             string[] paths = parse.GetValue(inputs) ?? [];
@@ -40,11 +42,11 @@ public static class PredictCommand
             if (dataset is not null)
             {
                 var splits = data.Load(parse, terminal, dataset, model.InputShape);
-                predictions = model.Predict(splits.Test ?? splits.Train, parse.GetValue(top), tta: augmentation);
+                predictions = model.Predict(splits.Test ?? splits.Train, k, tta: augmentation);
             }
             else
             {
-                var (found, skipped) = model.PredictFiles(paths, parse.GetValue(top), parse.GetValue(data.Strict), tta: augmentation);
+                var (found, skipped) = model.PredictFiles(paths, k, parse.GetValue(data.Strict), tta: augmentation);
                 foreach (var file in skipped) terminal.Error.WriteLine($"warning: skipped {file.Path}: {file.Reason}");
                 if (found.Count == 0) throw new ArgumentException("None of the inputs is an image the model could read.");
                 predictions = found;

@@ -48,14 +48,24 @@ public sealed class TransferOptions
         return TransferLearning.FromWeightsFile(architecture, parse.GetValue(Weights)!, classNames, size, head);
     }
 
-    public FineTuningOptions Stages(ParseResult parse, int epochs) => new()
+    /// <summary>The two stages as the options give them; a bad value is reported by its option's name.</summary>
+    public FineTuningOptions Stages(ParseResult parse, int epochs)
     {
-        FreezeEpochs = parse.GetValue(FreezeEpochs) ?? epochs,
-        FineTuneEpochs = parse.GetValue(FineTuneEpochs),
-        FineTuneLearningRate = parse.GetValue(FineTuneLr),
-        FineTuneAt = parse.GetValue(FineTuneAt),
-        DiscriminativeFactor = parse.GetValue(DiscriminativeLr),
-        CacheFeatures = !parse.GetValue(NoFeatureCache),
-        TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
-    };
+        var stages = new FineTuningOptions
+        {
+            FreezeEpochs = parse.GetValue(FreezeEpochs) ?? epochs,
+            FineTuneEpochs = parse.GetValue(FineTuneEpochs),
+            FineTuneLearningRate = parse.GetValue(FineTuneLr),
+            FineTuneAt = parse.GetValue(FineTuneAt),
+            DiscriminativeFactor = parse.GetValue(DiscriminativeLr),
+            CacheFeatures = !parse.GetValue(NoFeatureCache),
+            TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
+        };
+        if (stages.FreezeEpochs < 1) throw new ArgumentException($"--freeze-epochs must be at least 1, not {stages.FreezeEpochs}.");
+        if (stages.FineTuneEpochs < 0) throw new ArgumentException($"--fine-tune-epochs must not be negative ({stages.FineTuneEpochs}).");
+        if (!(stages.FineTuneLearningRate > 0)) throw new ArgumentException($"--fine-tune-lr must be positive, not {stages.FineTuneLearningRate}.");
+        if (stages.DiscriminativeFactor is <= 0 or > 1) throw new ArgumentException($"--discriminative-lr must be in (0, 1], not {stages.DiscriminativeFactor}.");
+        stages.Validate(); // anything else the library checks
+        return stages;
+    }
 }

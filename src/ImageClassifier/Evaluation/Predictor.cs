@@ -67,7 +67,7 @@ public static class Predictor
     internal static IReadOnlyList<Prediction> TopK(Classifier model, Tensor probabilities, int topK,
         Func<int, string> source, Func<int, string?> trueClass, Func<int, string?>? note = null)
     {
-        if (topK < 1) throw new ArgumentException($"--top must be at least 1, not {topK}.");
+        if (topK < 1) throw new ArgumentException($"Top-k must be at least 1, not {topK}.");
         int k = Math.Min(topK, model.ClassNames.Count);
         var (values, indices) = probabilities.topk(k, dim: 1);
         using (values)

@@ -132,6 +132,7 @@ public class CliTests
         { ["train", "--data", "fashion-mnist", "--class-weights", "1,2"], "--class-weights needs 'balanced' or 10" },
         { ["evaluate", "/no/model.imgclass"], "no such model file" },
         { ["predict", "/no/model.imgclass", "x.png"], "no such model file" },
+        { ["predict", "/no/model.imgclass", "x.png", "--top", "0"], "--top must be at least 1, not 0" },
         { ["summary", "tutorial-cnn", "--input-shape", "28x28"], "--input-shape must be height x width x channels" },
         { ["datasets", "inspect", "/no/such/data"], "no such file or folder" },
     };
