@@ -27,37 +27,17 @@ public static class Explainer
         this Classifier model, IEnumerable<string> paths, ExplainOptions? options = null, bool strict = false, int batchSize = 32)
     {
         options ??= ExplainOptions.Default;
-        var files = new List<string>();
-        foreach (string path in paths)
-        {
-            if (Directory.Exists(path)) files.AddRange(ImageFolderLayout.FilesUnder(path));
-            else if (File.Exists(path)) files.Add(path);
-            else throw new DatasetException("no such file or folder.", path);
-        }
         var gradCam = new GradCam(model, options.Layer, options.Method);
         var shape = model.InputShape;
         var explained = new List<FileExplanation>();
         var skipped = new List<SkippedFile>();
-        foreach (var chunk in files.Chunk(batchSize))
+        foreach (var batch in ImageFileInputs.ReadInBatches(paths, shape, batchSize, strict))
         {
-            var images = new List<(string Path, DecodedImage Image, string? Note)>();
-            foreach (string file in chunk)
-            {
-                try
-                {
-                    var image = ImageDecoder.DecodeFileNative(file, shape.Channels);
-                    string? note = image.Width == shape.Width && image.Height == shape.Height ? null
-                        : $"resized from {image.Width}x{image.Height} to {shape.Width}x{shape.Height}";
-                    images.Add((file, image, note));
-                }
-                catch (ImageDecodeException e) when (!strict)
-                {
-                    skipped.Add(new SkippedFile(file, e.Reason));
-                }
-            }
+            skipped.AddRange(batch.Skipped);
+            var images = batch.Images;
             if (images.Count == 0) continue;
             using var scope = NewDisposeScope();
-            var pixels = images.SelectMany(i => i.Note is null ? i.Image.Pixels : i.Image.ResizeTo(shape).Pixels).ToArray();
+            var pixels = images.SelectMany(i => i.Pixels).ToArray();
             using var result = gradCam.Explain(tensor(pixels, [images.Count, shape.Channels, shape.Height, shape.Width]), options.Class);
             explained.AddRange(images.Select((image, i) => new FileExplanation(image.Path, image.Image, result[i], image.Note)));
         }
