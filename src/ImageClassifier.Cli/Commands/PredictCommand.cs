@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Evaluation;
+using ImageClassifier.IO;
 using ImageClassifier.Serialization;
 using Spectre.Console;
 
@@ -71,11 +72,11 @@ public static class PredictCommand
                 break;
             case "csv":
                 int k = predictions[0].Top.Count;
-                terminal.Out.WriteLine("source,true_class," + string.Join(",", Enumerable.Range(1, k).Select(i => $"class_{i},probability_{i}")) + ",note");
+                terminal.Out.WriteLine(Csv.Line(Enumerable.Range(1, k).SelectMany(i => new[] { $"class_{i}", $"probability_{i}" })
+                    .Prepend("true_class").Prepend("source").Append("note")));
                 foreach (var p in predictions)
-                    terminal.Out.WriteLine(string.Join(",", new[] { Csv(p.Source), Csv(p.TrueClass ?? "") }
-                        .Concat(p.Top.SelectMany(s => new[] { Csv(s.Name), s.Probability.ToString("0.######", CultureInfo.InvariantCulture) }))
-                        .Append(Csv(p.Note ?? ""))));
+                    terminal.Out.WriteLine(Csv.Line(p.Top.SelectMany(s => new[] { s.Name, s.Probability.ToString("0.######", CultureInfo.InvariantCulture) })
+                        .Prepend(p.TrueClass ?? "").Prepend(p.Source).Append(p.Note ?? "")));
                 break;
             default:
                 var table = new Table().AddColumns("Image", "Prediction", "Probability", "Top classes");
@@ -92,6 +93,4 @@ public static class PredictCommand
                 break;
         }
     }
-
-    static string Csv(string value) => value.IndexOfAny([',', '"', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }
