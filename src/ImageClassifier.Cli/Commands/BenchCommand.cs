@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Evaluation;
 using ImageClassifier.Recipes;
 using ImageClassifier.Training;
 

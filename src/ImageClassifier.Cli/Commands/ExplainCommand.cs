@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Evaluation.Explain;
+using ImageClassifier.Reporting;
 using ImageClassifier.Serialization;
 using Spectre.Console;
 
@@ -49,7 +50,7 @@ public static class ExplainCommand
             var written = explained.Select(e =>
             {
                 string path = names.For(e.Source);
-                File.WriteAllBytes(path, e.PanelPng(options));
+                File.WriteAllBytes(path, ExplanationPanel.RenderPng(e, options));
                 return (Explained: e, Panel: path);
             }).ToList();
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Evaluation;
+using ImageClassifier.IO;
 using ImageClassifier.Serialization;
 using Spectre.Console;
 
@@ -29,6 +30,8 @@ public static class PredictCommand
         command.Options.Add(tta);
         command.SetRun((parse, terminal) =>
         {
+            int k = parse.GetValue(top);
+            if (k < 1) throw new ArgumentException($"--top must be at least 1, not {k}.");
             var device = runtime.Apply(parse);
             using var model = ModelFile.Load(parse.GetValue(modelPath)!).To(device);
             string[] paths = parse.GetValue(inputs) ?? [];
@@ -40,11 +43,11 @@ public static class PredictCommand
             if (dataset is not null)
             {
                 var splits = data.Load(parse, terminal, dataset, model.InputShape);
-                predictions = model.Predict(splits.Test ?? splits.Train, parse.GetValue(top), tta: augmentation);
+                predictions = model.Predict(splits.Test ?? splits.Train, k, tta: augmentation);
             }
             else
             {
-                var (found, skipped) = model.PredictFiles(paths, parse.GetValue(top), parse.GetValue(data.Strict), tta: augmentation);
+                var (found, skipped) = model.PredictFiles(paths, k, parse.GetValue(data.Strict), tta: augmentation);
                 foreach (var file in skipped) terminal.Error.WriteLine($"warning: skipped {file.Path}: {file.Reason}");
                 if (found.Count == 0) throw new ArgumentException("None of the inputs is an image the model could read.");
                 predictions = found;
@@ -69,11 +72,11 @@ public static class PredictCommand
                 break;
             case "csv":
                 int k = predictions[0].Top.Count;
-                terminal.Out.WriteLine("source,true_class," + string.Join(",", Enumerable.Range(1, k).Select(i => $"class_{i},probability_{i}")) + ",note");
+                terminal.Out.WriteLine(Csv.Line(Enumerable.Range(1, k).SelectMany(i => new[] { $"class_{i}", $"probability_{i}" })
+                    .Prepend("true_class").Prepend("source").Append("note")));
                 foreach (var p in predictions)
-                    terminal.Out.WriteLine(string.Join(",", new[] { Csv(p.Source), Csv(p.TrueClass ?? "") }
-                        .Concat(p.Top.SelectMany(s => new[] { Csv(s.Name), s.Probability.ToString("0.######", CultureInfo.InvariantCulture) }))
-                        .Append(Csv(p.Note ?? ""))));
+                    terminal.Out.WriteLine(Csv.Line(p.Top.SelectMany(s => new[] { s.Name, s.Probability.ToString("0.######", CultureInfo.InvariantCulture) })
+                        .Prepend(p.TrueClass ?? "").Prepend(p.Source).Append(p.Note ?? "")));
                 break;
             default:
                 var table = new Table().AddColumns("Image", "Prediction", "Probability", "Top classes");
@@ -90,6 +93,4 @@ public static class PredictCommand
                 break;
         }
     }
-
-    static string Csv(string value) => value.IndexOfAny([',', '"', '\n']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Serialization;
 
@@ -37,6 +38,6 @@ public static class CommandRunner
             }
         });
 
-    static bool IsUserError(Exception e) => e is DatasetException or ModelException or ModelFileException
+    static bool IsUserError(Exception e) => e is DatasetException or ImageDecodeException or ModelException or ModelFileException
         or ArgumentException or IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException;
 }

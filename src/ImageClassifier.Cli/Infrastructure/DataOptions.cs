@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Cli.Infrastructure;
 

@@ -25,6 +25,8 @@ public sealed class RuntimeOptions
     {
         TorchRuntime.Configure(parse.GetValue(Threads));
         TorchRuntime.Seed(parse.GetValue(Seed));
-        return TorchRuntime.ResolveDevice(parse.GetValue(Device));
+        string device = parse.GetValue(Device)!;
+        try { return TorchRuntime.ResolveDevice(device); }
+        catch (ArgumentException e) { throw new ArgumentException($"--device: {e.Message}", e); }
     }
 }

@@ -22,7 +22,7 @@ public static class TorchRuntime
         string value = string.IsNullOrWhiteSpace(name) ? "cpu" : name.Trim().ToLowerInvariant();
         if (value == "auto") return torch.cuda.is_available() ? torch.CUDA : torch.CPU;
         if (value.StartsWith("cuda") && !torch.cuda.is_available())
-            throw new ArgumentException($"Device '{name}' was asked for, but CUDA is not available (this build uses libtorch-cpu). Use --device cpu.");
+            throw new ArgumentException($"Device '{name}' was asked for, but CUDA is not available (this build uses libtorch-cpu): use \"cpu\".");
         if (value != "cpu" && !value.StartsWith("cuda"))
             throw new ArgumentException($"Unknown device '{name}': use cpu, cuda, cuda:N or auto.");
         return new torch.Device(value);

@@ -1,11 +1,9 @@
-using System.Globalization;
+using ImageClassifier.IO;
+using static ImageClassifier.IO.Csv;
 
 namespace ImageClassifier.Evaluation;
 
-/// <summary>
-/// CSV for the report's tables: invariant culture, round-trip numbers, NaN as "NaN" (what pandas
-/// reads as missing), names quoted only when they hold a comma, quote or line break.
-/// </summary>
+/// <summary>The report's tables as CSV (<see cref="Csv"/>: quoted only where needed, round-trip numbers, NaN as "NaN").</summary>
 internal static class EvaluationReportCsv
 {
     /// <summary>
@@ -15,7 +13,7 @@ internal static class EvaluationReportCsv
     public static void ClassificationReport(TextWriter w, ClassificationReport report)
     {
         w.WriteLine("class,precision,recall,f1_score,support");
-        foreach (var c in report.Classes) w.WriteLine(Line(Text(c.Name), Number(c.Precision), Number(c.Recall), Number(c.F1Score), Number(c.Support)));
+        foreach (var c in report.Classes) w.WriteLine(Line(c.Name, Number(c.Precision), Number(c.Recall), Number(c.F1Score), Number(c.Support)));
         string accuracy = Number(report.Accuracy);
         w.WriteLine(report.AccuracyRow == "accuracy"
             ? Line("accuracy", "", "", accuracy, Number(report.Total))
@@ -28,27 +26,18 @@ internal static class EvaluationReportCsv
     public static void ConfusionMatrix(TextWriter w, ConfusionMatrix matrix, IReadOnlyList<string> names, bool normalized)
     {
         MetricInputs.CheckNames(names, matrix.ClassCount);
-        w.WriteLine(Line(names.Select(Text).Prepend(Text(@"true\predicted")).ToArray()));
+        w.WriteLine(Line(names.Prepend(@"true\predicted")));
         var rates = normalized ? matrix.Normalized() : null;
         for (int t = 0; t < matrix.ClassCount; t++)
             w.WriteLine(Line(Enumerable.Range(0, matrix.ClassCount)
-                .Select(p => rates is null ? Number(matrix[t, p]) : Number(rates[t, p])).Prepend(Text(names[t])).ToArray()));
+                .Select(p => rates is null ? Number(matrix[t, p]) : Number(rates[t, p])).Prepend(names[t])));
     }
 
     public static void Samples(TextWriter w, IEnumerable<SampleLoss> samples)
     {
         w.WriteLine("index,true_class,true_name,predicted_class,predicted_name,predicted_probability,true_probability,loss");
         foreach (var s in samples)
-            w.WriteLine(Line(Number(s.Index), Number(s.TrueClass), Text(s.TrueName), Number(s.PredictedClass), Text(s.PredictedName),
+            w.WriteLine(Line(Number(s.Index), Number(s.TrueClass), s.TrueName, Number(s.PredictedClass), s.PredictedName,
                 Number(s.PredictedProbability), Number(s.TrueProbability), Number(s.Loss)));
     }
-
-    static string Line(params string[] cells) => string.Join(",", cells);
-
-    static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    internal static string Text(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
 }

@@ -25,7 +25,7 @@ public static class Evaluator
         }
         else
         {
-            probabilities = tta.Probabilities(model, data, batchSize);
+            probabilities = model.Probabilities(data, batchSize, tta);
             // Cross-entropy of the averaged probabilities, clipped as scikit-learn's log_loss clips them.
             loss = nn.functional.nll_loss(probabilities.clamp_min(1e-15).log(), labels).item<float>();
         }

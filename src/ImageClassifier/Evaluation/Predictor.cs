@@ -1,5 +1,4 @@
 using ImageClassifier.Data;
-using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using static TorchSharp.torch;
 
@@ -12,7 +11,7 @@ public static class Predictor
         TestTimeAugmentation? tta = null)
     {
         using var scope = NewDisposeScope();
-        using var probabilities = tta is null ? model.Logits(data, batchSize).softmax(1) : tta.Probabilities(model, data, batchSize);
+        using var probabilities = model.Probabilities(data, batchSize, tta);
         return TopK(model, probabilities, topK, i => $"{data.Name}[{i}]", i => data.ClassNames[data.Labels[i]]);
     }
 
@@ -25,40 +24,18 @@ public static class Predictor
     public static (IReadOnlyList<Prediction> Predictions, IReadOnlyList<SkippedFile> Skipped) PredictFiles(
         this Classifier model, IEnumerable<string> paths, int topK = 3, bool strict = false, int batchSize = 256, TestTimeAugmentation? tta = null)
     {
-        var files = new List<string>();
-        foreach (string path in paths)
-        {
-            if (Directory.Exists(path)) files.AddRange(ImageFolderLayout.FilesUnder(path));
-            else if (File.Exists(path)) files.Add(path);
-            else throw new DatasetException("no such file or folder.", path);
-        }
         var shape = model.InputShape;
         var predictions = new List<Prediction>();
         var skipped = new List<SkippedFile>();
-        foreach (var chunk in files.Chunk(batchSize))
+        foreach (var batch in ImageFileInputs.ReadInBatches(paths, shape, batchSize, strict))
         {
-            var pixels = new List<byte[]>();
-            var sources = new List<(string Path, string? Note)>();
-            foreach (string file in chunk)
-            {
-                try
-                {
-                    var image = ImageDecoder.DecodeFileNative(file, shape.Channels);
-                    string? note = image.Width == shape.Width && image.Height == shape.Height ? null
-                        : $"resized from {image.Width}x{image.Height} to {shape.Width}x{shape.Height}";
-                    pixels.Add(note is null ? image.Pixels : image.ResizeTo(shape).Pixels);
-                    sources.Add((file, note));
-                }
-                catch (ImageDecodeException e) when (!strict)
-                {
-                    skipped.Add(new SkippedFile(file, e.Reason));
-                }
-            }
-            if (pixels.Count == 0) continue;
+            skipped.AddRange(batch.Skipped);
+            var images = batch.Images;
+            if (images.Count == 0) continue;
             using var scope = NewDisposeScope();
-            var batch = tensor(pixels.SelectMany(p => p).ToArray(), [pixels.Count, shape.Channels, shape.Height, shape.Width]);
-            var probabilities = tta is null ? model.PredictProbabilities(batch) : tta.Probabilities(model, batch);
-            predictions.AddRange(TopK(model, probabilities, topK, i => sources[i].Path, _ => null, i => sources[i].Note));
+            var bytes = tensor(images.SelectMany(i => i.Pixels).ToArray(), [images.Count, shape.Channels, shape.Height, shape.Width]);
+            var probabilities = tta is null ? model.PredictProbabilities(bytes) : tta.Probabilities(model, bytes);
+            predictions.AddRange(TopK(model, probabilities, topK, i => images[i].Path, _ => null, i => images[i].Note));
         }
         return (predictions, skipped);
     }
@@ -67,7 +44,7 @@ public static class Predictor
     internal static IReadOnlyList<Prediction> TopK(Classifier model, Tensor probabilities, int topK,
         Func<int, string> source, Func<int, string?> trueClass, Func<int, string?>? note = null)
     {
-        if (topK < 1) throw new ArgumentException($"--top must be at least 1, not {topK}.");
+        if (topK < 1) throw new ArgumentException($"Top-k must be at least 1, not {topK}.");
         int k = Math.Min(topK, model.ClassNames.Count);
         var (values, indices) = probabilities.topk(k, dim: 1);
         using (values)

@@ -1,4 +1,3 @@
-using ImageClassifier.Data;
 using ImageClassifier.Models;
 using static TorchSharp.torch;
 
@@ -50,21 +49,6 @@ public sealed record TestTimeAugmentation(bool HorizontalFlip = true, bool Verti
             sum = sum is null ? probabilities : sum.add_(probabilities);
         }
         return sum!.div_(ViewCount).cpu().MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Averaged class probabilities [N, classes] on the CPU for a whole dataset, in batches.</summary>
-    public Tensor Probabilities(Classifier model, ImageDataset data, int batchSize = 256)
-    {
-        var shape = data.Shape;
-        var result = empty(data.Count, model.ClassNames.Count);
-        for (int start = 0; start < data.Count; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            int count = Math.Min(batchSize, data.Count - start);
-            var bytes = tensor(data.Pixels.AsSpan(start * shape.Size, count * shape.Size).ToArray(), [count, shape.Channels, shape.Height, shape.Width]);
-            result.narrow(0, start, count).copy_(Probabilities(model, bytes));
-        }
-        return result;
     }
 
     IEnumerable<Tensor> Views(Tensor images)

@@ -1,5 +1,3 @@
-using ImageClassifier.Data;
-
 namespace ImageClassifier.Imaging;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using ImageClassifier.Data;
 using SkiaSharp;
 
 namespace ImageClassifier.Imaging;

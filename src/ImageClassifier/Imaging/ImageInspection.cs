@@ -1,4 +1,3 @@
-using ImageClassifier.Data;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Imaging;

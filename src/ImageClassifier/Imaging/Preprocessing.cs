@@ -17,28 +17,9 @@ public sealed record Preprocessing(float Scale = 1f / 255f, float[]? Mean = null
 
     bool Bgr => ChannelOrder.Equals("bgr", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Scale to [0,1], then standardise each channel with the dataset's own mean and std.</summary>
-    public static Preprocessing Standardize(ImageClassifier.Data.ImageDataset data)
-    {
-        if (data.Count == 0) throw new ImageClassifier.Data.DatasetException($"Dataset '{data.Name}' is empty: no statistics to standardise with.");
-        int channels = data.Shape.Channels, plane = data.Shape.Height * data.Shape.Width;
-        var sum = new double[channels];
-        var squares = new double[channels];
-        for (int i = 0; i < data.Count; i++)
-        {
-            var image = data.Image(i);
-            for (int c = 0; c < channels; c++)
-                foreach (byte b in image.Slice(c * plane, plane))
-                {
-                    sum[c] += b;
-                    squares[c] += b * b;
-                }
-        }
-        double n = (double)data.Count * plane;
-        float[] mean = sum.Select(s => (float)(s / n / 255)).ToArray();
-        float[] std = squares.Select((s, c) => (float)Math.Max(Math.Sqrt(Math.Max(s / n / 65025 - mean[c] * (double)mean[c], 0)), 1e-3)).ToArray();
-        return new Preprocessing(1f / 255f, mean, std);
-    }
+    /// <summary>Scale to [0,1], then standardise each channel with the given mean and std (on the [0,1] scale;
+    /// Data's ChannelStatistics computes them for a dataset).</summary>
+    public static Preprocessing Standardize(float[] mean, float[] std) => new(1f / 255f, mean, std);
 
     /// <summary>Converts a uint8 batch [N, C, H, W] to float input on the batch's device.</summary>
     public Tensor Apply(Tensor bytes)

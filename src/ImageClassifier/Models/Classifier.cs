@@ -1,4 +1,3 @@
-using ImageClassifier.Data;
 using ImageClassifier.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -54,31 +53,12 @@ public sealed class Classifier : IDisposable
         using var scope = NewDisposeScope();
         Network.eval();
         using var noGrad = no_grad();
-        using var input = Preprocessing.Apply(FitToInput(bytes.to(Device)));
+        using var input = Input(bytes);
         return Network.forward(input).softmax(1).MoveToOuterDisposeScope();
     }
 
-    const long MaxBatchPixels = 16_000_000;
-
-    /// <summary>Logits [N, classes] on the CPU for a whole dataset, in batches, in inference mode.</summary>
-    public Tensor Logits(ImageDataset data, int batchSize = 256)
-    {
-        var shape = data.Shape;
-        // Big inputs (a 224x224 backbone) in batches of a few hundred would take gigabytes of activations.
-        batchSize = Math.Clamp((int)(MaxBatchPixels / Math.Max(InputShape.Size, shape.Size)), 1, batchSize);
-        var logits = empty(data.Count, Spec.ClassCount);
-        Network.eval();
-        using var noGrad = no_grad();
-        for (int start = 0; start < data.Count; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            int count = Math.Min(batchSize, data.Count - start);
-            var bytes = tensor(data.Pixels.AsSpan(start * shape.Size, count * shape.Size).ToArray(), [count, shape.Channels, shape.Height, shape.Width]);
-            using var input = Preprocessing.Apply(FitToInput(bytes.to(Device)));
-            logits.narrow(0, start, count).copy_(Network.forward(input));
-        }
-        return logits;
-    }
+    /// <summary>The network's input for a uint8 batch [N, C, H, W]: on the model's device, fitted to its input and preprocessed.</summary>
+    public Tensor Input(Tensor bytes) => Preprocessing.Apply(FitToInput(bytes.to(Device)));
 
     /// <summary>
     /// Fits a uint8 batch [N, C, H, W] to the model's input: grayscale repeated to three channels

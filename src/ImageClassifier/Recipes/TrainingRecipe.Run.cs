@@ -135,7 +135,7 @@ public sealed partial record TrainingRecipe
     public Classifier CreateModel(TrainingData data)
     {
         TorchRuntime.Seed(Seed);
-        var preprocessing = Normalize ? Preprocessing.Standardize(data.StatisticsImages()) : Preprocessing.UnitRange;
+        var preprocessing = Normalize ? ChannelStatistics.Of(data.StatisticsImages()).Standardization() : Preprocessing.UnitRange;
         var model = Transfer is not null
             ? Transfer.CreateModel(Model, data.Train.ClassNames)
             : Classifier.Create(Model, data.Train.Shape, data.Train.ClassNames, preprocessing);

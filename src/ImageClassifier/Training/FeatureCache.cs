@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ImageClassifier.Data;
+using ImageClassifier.Evaluation;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Layers;
 using static TorchSharp.torch;
@@ -51,30 +52,11 @@ public sealed class FeatureCache : IDisposable
         if (data.Count == 0) throw new DatasetException($"Dataset '{data.Name}' is empty: no features to compute.");
         if (!model.TakesChannels(data.Shape.Channels))
             throw new ModelException($"Dataset '{data.Name}' holds {data.Shape} images but the model takes {model.InputShape}.");
-        var shape = data.Shape;
-        Tensor? features = null;
         var clock = Stopwatch.StartNew();
-        model.Network.eval();
-        using (no_grad())
-        {
-            for (int start = 0; start < data.Count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                int count = Math.Min(batchSize, data.Count - start);
-                var bytes = tensor(data.Pixels.AsSpan(start * shape.Size, count * shape.Size).ToArray(), [count, shape.Channels, shape.Height, shape.Width]);
-                var input = model.Preprocessing.Apply(model.FitToInput(bytes.to(model.Device)));
-                var output = model.Network.Forward(input, 0, baseLength);
-                if (features is null)
-                {
-                    features = empty([data.Count, .. output.shape[1..]], device: model.Device);
-                    features.MoveToOuterDisposeScope();
-                }
-                features.narrow(0, start, count).copy_(output);
-            }
-        }
+        var features = model.Map(data, batch => model.Network.Forward(model.Input(batch), 0, baseLength), batchSize, model.Device);
         double rate = data.Count / clock.Elapsed.TotalSeconds;
         var labels = tensor(data.Labels.Select(l => (long)l).ToArray()).to(model.Device);
-        return new FeatureCache(features!, labels, baseLength, rate);
+        return new FeatureCache(features, labels, baseLength, rate);
     }
 
     public void Dispose()

@@ -28,9 +28,9 @@ public sealed record FineTuningOptions
 
     public void Validate()
     {
-        if (FreezeEpochs < 1) throw new ArgumentException($"--freeze-epochs must be at least 1, not {FreezeEpochs}.");
-        if (FineTuneEpochs < 0) throw new ArgumentException($"--fine-tune-epochs must not be negative ({FineTuneEpochs}).");
-        if (FineTuneLearningRate <= 0 || double.IsNaN(FineTuneLearningRate)) throw new ArgumentException($"--fine-tune-lr must be positive, not {FineTuneLearningRate}.");
+        if (FreezeEpochs < 1) throw new ArgumentException($"Freeze epochs must be at least 1, not {FreezeEpochs}.");
+        if (FineTuneEpochs < 0) throw new ArgumentException($"Fine-tune epochs must not be negative ({FineTuneEpochs}).");
+        if (FineTuneLearningRate <= 0 || double.IsNaN(FineTuneLearningRate)) throw new ArgumentException($"The fine-tuning learning rate must be positive, not {FineTuneLearningRate}.");
         if (DiscriminativeFactor is <= 0 or > 1) throw new ArgumentException($"The discriminative factor must be in (0, 1], not {DiscriminativeFactor}.");
     }
 }

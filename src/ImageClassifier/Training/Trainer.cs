@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Evaluation;
+using ImageClassifier.Imaging;
 using ImageClassifier.Imaging.Augmentation;
 using ImageClassifier.Models;
 using ImageClassifier.Training.Callbacks;

@@ -44,8 +44,8 @@ public class CliTests
         string big = dir.File("big.png");
         var gray = FashionMnist.Test.Image(0).ToArray();
         var rgb = gray.Concat(gray).Concat(gray).ToArray();
-        ImageEncoder.WritePng(big, rgb, new ImageClassifier.Data.ImageShape(3, 28, 28));
-        var resized = new DecodedImage(28, 28, 3, rgb).ResizeTo(new ImageClassifier.Data.ImageShape(3, 56, 40));
+        ImageEncoder.WritePng(big, rgb, new ImageShape(3, 28, 28));
+        var resized = new DecodedImage(28, 28, 3, rgb).ResizeTo(new ImageShape(3, 56, 40));
         ImageEncoder.WritePng(big, resized.Pixels, resized.Shape);
         var predictJson = CliRunner.Run("predict", output, big, "--json");
         Assert.True(predictJson.ExitCode == 0, predictJson.Error);
@@ -132,6 +132,7 @@ public class CliTests
         { ["train", "--data", "fashion-mnist", "--class-weights", "1,2"], "--class-weights must be 'balanced' or 10" },
         { ["evaluate", "/no/model.imgclass"], "no such model file" },
         { ["predict", "/no/model.imgclass", "x.png"], "no such model file" },
+        { ["predict", "/no/model.imgclass", "x.png", "--top", "0"], "--top must be at least 1, not 0" },
         { ["summary", "tutorial-cnn", "--input-shape", "28x28"], "--input-shape must be height x width x channels" },
         { ["datasets", "inspect", "/no/such/data"], "no such file or folder" },
     };

@@ -3,6 +3,7 @@ using ImageClassifier.Data;
 using ImageClassifier.Evaluation.Explain;
 using ImageClassifier.Imaging;
 using ImageClassifier.Models;
+using ImageClassifier.Reporting;
 using ImageClassifier.Serialization;
 using ImageClassifier.Tests.TestSupport;
 

@@ -75,6 +75,11 @@ public class TransferCliTests
         Assert.Contains("2: layer1, 3: layer2, 4: layer3, 5: layer4, 6: dense, 7: dense_1", unknown.Error);
         Assert.DoesNotContain("Epoch", unknown.Error + unknown.Out);
 
+        // The library says "Freeze epochs"; the CLI names its option.
+        var zero = CliRunner.Run("train", "--data", data, "--pretrained", "resnet18-imagenet", "--image-size", "32", "--freeze-epochs", "0", "--output", dir.File("run0"));
+        Assert.Equal(1, zero.ExitCode);
+        Assert.Contains("error: --freeze-epochs must be at least 1, not 0.", zero.Error);
+
         string weights = dir.File("small.safetensors");
         using (var module = new ResNetModule(new ResNetBackbone([2, 2, 2, 2], [32, 64, 128, 256]), 3)) module.save_safetensors(weights);
         var mismatch = CliRunner.Run("train", "--data", data, "--model", "resnet18", "--weights", weights, "--image-size", "32", "--output", dir.File("run2"));

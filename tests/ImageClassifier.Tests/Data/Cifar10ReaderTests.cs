@@ -1,4 +1,5 @@
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 using ImageClassifier.Tests.TestSupport;
 
 namespace ImageClassifier.Tests.Data;

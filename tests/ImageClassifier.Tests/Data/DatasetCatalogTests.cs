@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 using ImageClassifier.Tests.TestSupport;
 
 namespace ImageClassifier.Tests.Data;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Tests.Data;
 

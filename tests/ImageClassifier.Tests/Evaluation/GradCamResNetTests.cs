@@ -1,5 +1,6 @@
 using ImageClassifier.Data;
 using ImageClassifier.Evaluation.Explain;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Pretrained;
 using ImageClassifier.Tests.TestSupport;

@@ -1,5 +1,6 @@
 using ImageClassifier.Evaluation;
 using ImageClassifier.Evaluation.Explain;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Layers;
 using ImageClassifier.Tests.TestSupport;
@@ -200,7 +201,7 @@ public class GradCamTests
     [Fact]
     public void A_model_without_convolutions_is_an_error()
     {
-        using var model = Classifier.Create("mlp", new ImageClassifier.Data.ImageShape(1, 28, 28), Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray());
+        using var model = Classifier.Create("mlp", new ImageShape(1, 28, 28), Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray());
         var error = Assert.Throws<ModelException>(() => new GradCam(model));
         Assert.Contains("Grad-CAM needs a convolution layer, but model 'mlp' has none (its layers: flatten, dense, dense_1)", error.Message);
     }

@@ -1,5 +1,6 @@
 using ImageClassifier.Data;
 using ImageClassifier.Evaluation;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Tests.TestSupport;
 using static TorchSharp.torch;

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Layers;
 using ImageClassifier.Reporting;
@@ -83,7 +84,7 @@ public class ModelDiagramTests
     public void Saves_svg_or_png_by_extension()
     {
         using var dir = new TestSupport.TempDirectory();
-        using var model = Classifier.Create("tutorial-cnn", new ImageClassifier.Data.ImageShape(1, 28, 28), Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray());
+        using var model = Classifier.Create("tutorial-cnn", new ImageShape(1, 28, 28), Enumerable.Range(0, 10).Select(i => $"c{i}").ToArray());
         var diagram = ModelDiagram.Of(model);
         Assert.Equal("tutorial-cnn", diagram.Title);
         string svg = diagram.Save(dir.File("out/model.svg"));

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Serialization;
 using ImageClassifier.Tests.TestSupport;

@@ -1,4 +1,5 @@
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Tests.TestSupport;
 

@@ -1,4 +1,5 @@
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Serialization;
 using ImageClassifier.Tests.TestSupport;

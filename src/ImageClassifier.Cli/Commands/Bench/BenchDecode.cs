@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Imaging;
 using Spectre.Console;
 
 namespace ImageClassifier.Cli.Commands.Bench;

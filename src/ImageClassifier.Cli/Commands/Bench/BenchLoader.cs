@@ -3,6 +3,7 @@ using System.Diagnostics;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Training;
 

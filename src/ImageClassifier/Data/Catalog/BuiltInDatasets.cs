@@ -1,3 +1,5 @@
+using ImageClassifier.Imaging;
+
 namespace ImageClassifier.Data;
 
 /// <summary>

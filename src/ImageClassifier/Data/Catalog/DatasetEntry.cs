@@ -1,3 +1,5 @@
+using ImageClassifier.Imaging;
+
 namespace ImageClassifier.Data;
 
 /// <summary>How a catalog dataset's files are laid out, which decides the reader.</summary>

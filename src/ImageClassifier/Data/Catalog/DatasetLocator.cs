@@ -1,3 +1,5 @@
+using ImageClassifier.Imaging;
+
 namespace ImageClassifier.Data;
 
 /// <summary>Where <see cref="DatasetCatalog"/> looks for a named dataset, and whether it may download it.</summary>

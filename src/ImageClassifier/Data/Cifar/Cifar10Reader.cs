@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Data;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Data;
 

@@ -1,3 +1,5 @@
+using ImageClassifier.Imaging;
+
 namespace ImageClassifier.Data;
 
 /// <summary>How <see cref="ImageFolderReader"/> reads a folder of images.</summary>

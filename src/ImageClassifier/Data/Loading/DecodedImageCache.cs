@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Data.Loading;
 

@@ -1,3 +1,5 @@
+using ImageClassifier.Imaging;
+
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Data.Loading;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ImageClassifier.Imaging;
 
 namespace ImageClassifier.Data.Loading;
 

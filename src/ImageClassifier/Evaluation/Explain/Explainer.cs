@@ -6,13 +6,9 @@ using static TorchSharp.torch;
 namespace ImageClassifier.Evaluation.Explain;
 
 /// <summary>An image file explained: the image as decoded (the model's channels, its own size) and its explanation.</summary>
-public sealed record FileExplanation(string Source, DecodedImage Image, Explanation Explanation, string? Note = null)
-{
-    /// <summary>The "image | heatmap | overlay" panel as PNG bytes.</summary>
-    public byte[] PanelPng(ExplainOptions? options = null) => ExplanationPanel.RenderPng(Image.Pixels, Image.Shape, Explanation, options);
-}
+public sealed record FileExplanation(string Source, DecodedImage Image, Explanation Explanation, string? Note = null);
 
-/// <summary>Grad-CAM from a classifier: batches, image files, dataset images, and panels as PNG.</summary>
+/// <summary>Grad-CAM from a classifier: batches, single images, image files and dataset images (Reporting draws the panels).</summary>
 public static class Explainer
 {
     /// <summary>Grad-CAM for a uint8 batch [N, C, H, W]; heatmaps come back at the batch's own size.</summary>
@@ -31,37 +27,17 @@ public static class Explainer
         this Classifier model, IEnumerable<string> paths, ExplainOptions? options = null, bool strict = false, int batchSize = 32)
     {
         options ??= ExplainOptions.Default;
-        var files = new List<string>();
-        foreach (string path in paths)
-        {
-            if (Directory.Exists(path)) files.AddRange(ImageFolderLayout.FilesUnder(path));
-            else if (File.Exists(path)) files.Add(path);
-            else throw new DatasetException("no such file or folder.", path);
-        }
         var gradCam = new GradCam(model, options.Layer, options.Method);
         var shape = model.InputShape;
         var explained = new List<FileExplanation>();
         var skipped = new List<SkippedFile>();
-        foreach (var chunk in files.Chunk(batchSize))
+        foreach (var batch in ImageFileInputs.ReadInBatches(paths, shape, batchSize, strict))
         {
-            var images = new List<(string Path, DecodedImage Image, string? Note)>();
-            foreach (string file in chunk)
-            {
-                try
-                {
-                    var image = ImageDecoder.DecodeFileNative(file, shape.Channels);
-                    string? note = image.Width == shape.Width && image.Height == shape.Height ? null
-                        : $"resized from {image.Width}x{image.Height} to {shape.Width}x{shape.Height}";
-                    images.Add((file, image, note));
-                }
-                catch (ImageDecodeException e) when (!strict)
-                {
-                    skipped.Add(new SkippedFile(file, e.Reason));
-                }
-            }
+            skipped.AddRange(batch.Skipped);
+            var images = batch.Images;
             if (images.Count == 0) continue;
             using var scope = NewDisposeScope();
-            var pixels = images.SelectMany(i => i.Note is null ? i.Image.Pixels : i.Image.ResizeTo(shape).Pixels).ToArray();
+            var pixels = images.SelectMany(i => i.Pixels).ToArray();
             using var result = gradCam.Explain(tensor(pixels, [images.Count, shape.Channels, shape.Height, shape.Width]), options.Class);
             explained.AddRange(images.Select((image, i) => new FileExplanation(image.Path, image.Image, result[i], image.Note)));
         }
@@ -69,33 +45,31 @@ public static class Explainer
     }
 
     /// <summary>
-    /// The "image | heatmap | overlay" panel for one image as PNG bytes (e.g. for a report).
-    /// <paramref name="image"/>: planar bytes of <paramref name="shape"/> with the model's channels, any size.
+    /// One image explained. <paramref name="image"/>: planar bytes of <paramref name="shape"/> with the model's
+    /// channels, any size; the heatmap comes back at that size.
     /// </summary>
-    public static byte[] ExplainPng(this Classifier model, ReadOnlySpan<byte> image, ImageShape shape,
-        ExplainOptions? options = null, string? trueClass = null)
+    public static Explanation Explain(this Classifier model, ReadOnlySpan<byte> image, ImageShape shape, ExplainOptions? options = null)
     {
         using var scope = NewDisposeScope();
         using var result = model.Explain(tensor(image.ToArray(), [1, shape.Channels, shape.Height, shape.Width]), options);
-        return ExplanationPanel.RenderPng(image, shape, result[0], options, trueClass);
+        return result[0];
     }
 
-    /// <summary>Panels as PNG bytes for images of a dataset (e.g. its top losses), titled with their true class too.</summary>
-    public static IReadOnlyList<byte[]> ExplainPngs(this Classifier model, ImageDataset data, IReadOnlyList<int> indices,
+    /// <summary>Images of a dataset explained (e.g. its top losses), in the order of <paramref name="indices"/>.</summary>
+    public static IReadOnlyList<Explanation> Explain(this Classifier model, ImageDataset data, IReadOnlyList<int> indices,
         ExplainOptions? options = null, int batchSize = 32)
     {
         options ??= ExplainOptions.Default;
         var gradCam = new GradCam(model, options.Layer, options.Method);
         var shape = data.Shape;
-        var panels = new List<byte[]>();
+        var explanations = new List<Explanation>();
         foreach (var chunk in indices.Chunk(batchSize))
         {
             using var scope = NewDisposeScope();
             var pixels = chunk.SelectMany(i => data.Image(i).ToArray()).ToArray();
             using var result = gradCam.Explain(tensor(pixels, [chunk.Length, shape.Channels, shape.Height, shape.Width]), options.Class);
-            panels.AddRange(chunk.Select((index, i) =>
-                ExplanationPanel.RenderPng(data.Image(index), shape, result[i], options, data.ClassNames[data.Labels[index]])));
+            explanations.AddRange(Enumerable.Range(0, chunk.Length).Select(i => result[i]));
         }
-        return panels;
+        return explanations;
     }
 }

@@ -52,7 +52,7 @@ public sealed class GradCam
         model.Network.eval();
         using var withGradients = enable_grad();
         // The input asks for gradients so that the graph reaches the layer even when its weights are frozen.
-        var input = model.Preprocessing.Apply(model.FitToInput(bytes.to(model.Device))).requires_grad_(true);
+        var input = model.Input(bytes).requires_grad_(true);
         var (logits, activation) = Forward(input, scope);
 
         var probabilities = logits.detach().softmax(1).cpu();

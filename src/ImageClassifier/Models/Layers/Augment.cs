@@ -24,7 +24,7 @@ public sealed record Augment(string Spec, int Seed = 0) : LayerSpec
         catch (ArgumentException e) { throw new ModelException($"Augmentation layer: {e.Message}"); }
         if (Flatten(pipeline).FirstOrDefault(s => s is MixUp or CutMix or RandomContrast or RandomBrightness) is { } misfit)
             throw new ModelException($"Augmentation layer '{Spec}': {misfit} cannot be a model layer (it needs labels or pixels in [0, 1]); " +
-                "give it to training instead (TrainingOptions.Augmentation, --augment).");
+                "give it to training instead (TrainingOptions.Augmentation).");
         return (new AugmentationModule(pipeline, Seed), input);
     }
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Training.Callbacks;
 
@@ -15,9 +15,8 @@ public sealed class HistoryLogger(string? csvPath = null, string? jsonPath = nul
         var columns = epochs.SelectMany(e => e.Keys).Distinct().ToList();
         if (csvPath is not null)
         {
-            var lines = new List<string> { string.Join(",", columns) };
-            lines.AddRange(epochs.Select(e => string.Join(",", columns.Select(c =>
-                e.TryGetValue(c, out double v) ? v.ToString("R", CultureInfo.InvariantCulture) : ""))));
+            var lines = new List<string> { Csv.Line(columns) };
+            lines.AddRange(epochs.Select(e => Csv.Line(columns.Select(c => e.TryGetValue(c, out double v) ? Csv.Number(v) : ""))));
             WriteAtomically(csvPath, string.Join("\n", lines) + "\n");
         }
         if (jsonPath is not null)

@@ -1,5 +1,6 @@
 using Xunit.Abstractions;
 using ImageClassifier.Data;
+using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Pretrained;
 using ImageClassifier.Models.ResNet;

@@ -1,33 +1,23 @@
 using ImageClassifier.Data;
+using ImageClassifier.Evaluation.Explain;
 using ImageClassifier.Imaging;
+using ImageClassifier.Models;
 using SkiaSharp;
 
-namespace ImageClassifier.Evaluation.Explain;
+namespace ImageClassifier.Reporting;
 
 /// <summary>
 /// Draws an explanation as one picture: the image, the heatmap and the heatmap over the image side
 /// by side, under a title such as "Pred: Sneaker (97.1%)". Tiles are at least
 /// <see cref="MinTile"/> pixels on their long side (a 28x28 image is hard to read smaller) and at
-/// most <see cref="MaxTile"/>.
+/// most <see cref="MaxTile"/>. The numbers come from Evaluation.Explain; this is only the drawing.
 /// </summary>
 public static class ExplanationPanel
 {
     public const int MinTile = 224, MaxTile = 512, Gap = 8, TitleHeight = 34, CaptionHeight = 22;
-    const string FontFamily = "DejaVu Sans";
-
-    static readonly SKTypeface typeface = SKTypeface.FromFamilyName(FontFamily) ?? SKTypeface.Default;
 
     /// <summary>The panel as PNG bytes. <paramref name="image"/>: planar bytes of <paramref name="shape"/>, 1 or 3 channels.</summary>
     public static byte[] RenderPng(ReadOnlySpan<byte> image, ImageShape shape, Explanation explanation,
-        ExplainOptions? options = null, string? trueClass = null)
-    {
-        using var panel = Render(image, shape, explanation, options, trueClass);
-        using var png = panel.Encode(SKEncodedImageFormat.Png, 100) ?? throw new InvalidOperationException("Skia could not encode the panel as PNG.");
-        return png.ToArray();
-    }
-
-    /// <summary>The panel as a bitmap the caller disposes.</summary>
-    public static SKBitmap Render(ReadOnlySpan<byte> image, ImageShape shape, Explanation explanation,
         ExplainOptions? options = null, string? trueClass = null)
     {
         options ??= ExplainOptions.Default;
@@ -36,22 +26,43 @@ public static class ExplanationPanel
         var tile = new ImageShape(3, height, width);
         byte[] original = Rgb(image, shape, tile);
         var (heat, overlay) = Colour(original, explanation.Heatmap.ResizeTo(width, height), options);
-
-        var panel = new SKBitmap(new SKImageInfo(3 * width + 4 * Gap, TitleHeight + CaptionHeight + height + Gap, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        using var canvas = new SKCanvas(panel);
-        canvas.Clear(SKColors.White);
-        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        DrawText(canvas, explanation.Title(trueClass), panel.Width / 2f, TitleHeight - 10, 18, panel.Width - 2 * Gap, ink);
+        string title = explanation.Title(trueClass);
         string[] captions = ["image", $"{explanation.Method.DisplayName()} · {explanation.Layer}", $"overlay (alpha {options.Alpha:0.##})"];
         byte[][] tiles = [original, heat, overlay];
-        for (int i = 0; i < 3; i++)
+
+        int panelWidth = 3 * width + 4 * Gap;
+        return Png.Draw(panelWidth, TitleHeight + CaptionHeight + height + Gap, canvas =>
         {
-            float left = Gap + i * (width + Gap);
-            DrawText(canvas, captions[i], left + width / 2f, TitleHeight + CaptionHeight - 7, 13, width, ink);
-            using var bitmap = ImageEncoder.ToBitmap(tiles[i], tile);
-            canvas.DrawBitmap(bitmap, left, TitleHeight + CaptionHeight);
-        }
-        return panel;
+            using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+            DrawText(canvas, title, panelWidth / 2f, TitleHeight - 10, 18, panelWidth - 2 * Gap, ink);
+            for (int i = 0; i < 3; i++)
+            {
+                float left = Gap + i * (width + Gap);
+                DrawText(canvas, captions[i], left + width / 2f, TitleHeight + CaptionHeight - 7, 13, width, ink);
+                using var bitmap = ImageEncoder.ToBitmap(tiles[i], tile);
+                canvas.DrawBitmap(bitmap, left, TitleHeight + CaptionHeight);
+            }
+        });
+    }
+
+    /// <summary>The panel of an explained image file, drawn at the file's own size.</summary>
+    public static byte[] RenderPng(FileExplanation file, ExplainOptions? options = null) =>
+        RenderPng(file.Image.Pixels, file.Image.Shape, file.Explanation, options);
+
+    /// <summary>
+    /// Explains one image and draws its panel (e.g. for a report).
+    /// <paramref name="image"/>: planar bytes of <paramref name="shape"/> with the model's channels, any size.
+    /// </summary>
+    public static byte[] ExplainPng(this Classifier model, ReadOnlySpan<byte> image, ImageShape shape,
+        ExplainOptions? options = null, string? trueClass = null) =>
+        RenderPng(image, shape, model.Explain(image, shape, options), options, trueClass);
+
+    /// <summary>Panels for images of a dataset (e.g. its top losses), titled with their true class too.</summary>
+    public static IReadOnlyList<byte[]> ExplainPngs(this Classifier model, ImageDataset data, IReadOnlyList<int> indices,
+        ExplainOptions? options = null, int batchSize = 32)
+    {
+        var explanations = model.Explain(data, indices, options, batchSize);
+        return indices.Select((index, i) => RenderPng(data.Image(index), data.Shape, explanations[i], options, data.ClassNames[data.Labels[index]])).ToArray();
     }
 
     /// <summary>The size each of the three pictures is drawn at, keeping the image's aspect ratio.</summary>
@@ -92,10 +103,10 @@ public static class ExplanationPanel
         return (heat, overlay);
     }
 
-    // Centred text, shrunk to fit when it is wider than the space it has.
+    // Centred text in the report font, shrunk to fit when it is wider than the space it has.
     static void DrawText(SKCanvas canvas, string text, float centre, float baseline, float size, float room, SKPaint ink)
     {
-        using var font = new SKFont(typeface, size);
+        using var font = ReportFonts.Font(size);
         float width = font.MeasureText(text);
         if (width > room) font.Size = size * room / width;
         canvas.DrawText(text, centre, baseline, SKTextAlign.Center, font, ink);

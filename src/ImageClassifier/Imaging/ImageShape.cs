@@ -1,4 +1,4 @@
-namespace ImageClassifier.Data;
+namespace ImageClassifier.Imaging;
 
 /// <summary>The shape of one image, channels first (as the tensors are).</summary>
 public sealed record ImageShape(int Channels, int Height, int Width)

@@ -2,9 +2,10 @@ using ImageClassifier.Data;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Evaluation.Explain;
 using ImageClassifier.Imaging;
+using ImageClassifier.Reporting;
 using ImageClassifier.Tests.TestSupport;
 
-namespace ImageClassifier.Tests.Evaluation;
+namespace ImageClassifier.Tests.Reporting;
 
 /// <summary>The "image | heatmap | overlay" panel, its colour maps and the PNG calls a report uses.</summary>
 public class ExplanationPanelTests
