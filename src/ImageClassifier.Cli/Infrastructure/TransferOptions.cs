@@ -2,6 +2,7 @@ using System.CommandLine;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Pretrained;
 using ImageClassifier.Recipes;
+using ImageClassifier.Training;
 
 namespace ImageClassifier.Cli.Infrastructure;
 
@@ -39,17 +40,21 @@ public sealed class TransferOptions
             Pretrained = parse.GetValue(Pretrained), WeightsFile = parse.GetValue(Weights),
             InputHeight = imageSize?.Height, InputWidth = imageSize?.Width,
             HeadUnits = parse.GetValue(HeadUnits), HeadDropout = parse.GetValue(HeadDropout),
-            FreezeEpochs = parse.GetValue(FreezeEpochs), FineTuneEpochs = parse.GetValue(FineTuneEpochs),
-            FineTuneLearningRate = parse.GetValue(FineTuneLr), FineTuneAt = parse.GetValue(FineTuneAt),
-            DiscriminativeFactor = parse.GetValue(DiscriminativeLr), TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
-            CacheFeatures = !parse.GetValue(NoFeatureCache),
+            Stages = new FineTuningOptions
+            {
+                FreezeEpochs = parse.GetValue(FreezeEpochs), FineTuneEpochs = parse.GetValue(FineTuneEpochs),
+                FineTuneLearningRate = parse.GetValue(FineTuneLr), FineTuneAt = parse.GetValue(FineTuneAt),
+                DiscriminativeFactor = parse.GetValue(DiscriminativeLr), TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
+                CacheFeatures = !parse.GetValue(NoFeatureCache),
+            },
         };
+        var stages = recipe.Stages;
         string? problem = recipe switch
         {
-            { FreezeEpochs: < 1 } => $"--freeze-epochs must be at least 1, not {recipe.FreezeEpochs}.",
-            { FineTuneEpochs: < 0 } => $"--fine-tune-epochs must not be negative ({recipe.FineTuneEpochs}).",
-            { FineTuneLearningRate: <= 0 or double.NaN } => $"--fine-tune-lr must be positive, not {recipe.FineTuneLearningRate}.",
-            { DiscriminativeFactor: <= 0 or > 1 } => $"--discriminative-lr must be in (0, 1], not {recipe.DiscriminativeFactor}.",
+            { Stages.FreezeEpochs: < 1 } => $"--freeze-epochs must be at least 1, not {stages.FreezeEpochs}.",
+            { Stages.FineTuneEpochs: < 0 } => $"--fine-tune-epochs must not be negative ({stages.FineTuneEpochs}).",
+            { Stages.FineTuneLearningRate: <= 0 or double.NaN } => $"--fine-tune-lr must be positive, not {stages.FineTuneLearningRate}.",
+            { Stages.DiscriminativeFactor: <= 0 or > 1 } => $"--discriminative-lr must be in (0, 1], not {stages.DiscriminativeFactor}.",
             { HeadUnits: < 1 } => $"--head-units must be at least 1, not {recipe.HeadUnits}.",
             { HeadDropout: < 0 or >= 1 } => $"--head-dropout must be in [0, 1), not {recipe.HeadDropout}.",
             _ => null,

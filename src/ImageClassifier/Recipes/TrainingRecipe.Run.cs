@@ -94,8 +94,7 @@ public sealed partial record TrainingRecipe
         if (options.Augmentation is not null) log.WriteLine($"Augmentation: {options.Augmentation}");
         if (options.Sampler is not null) log.WriteLine("Oversampling: every class drawn equally often (with replacement)");
         options.Validate();
-        var stages = Transfer?.Stages(Epochs);
-        stages?.Validate();
+        var stages = Transfer?.Stages;
 
         var model = CreateModel(data);
         try

@@ -19,14 +19,8 @@ public sealed record TransferRecipe
     public int? InputWidth { get; init; }
     public int HeadUnits { get; init; } = 256;
     public double HeadDropout { get; init; } = 0.2;
-    /// <summary>Stage 1 epochs (head only); null: the recipe's <see cref="TrainingRecipe.Epochs"/>.</summary>
-    public int? FreezeEpochs { get; init; }
-    public int FineTuneEpochs { get; init; }
-    public double FineTuneLearningRate { get; init; } = 1e-5;
-    public string? FineTuneAt { get; init; }
-    public double? DiscriminativeFactor { get; init; }
-    public bool TrainBatchNorm { get; init; }
-    public bool CacheFeatures { get; init; } = true;
+    /// <summary>The two stages: head only on the frozen base (for the recipe's epochs unless said), then optional fine-tuning.</summary>
+    public FineTuningOptions Stages { get; init; } = new();
 
     public void Validate()
     {
@@ -35,6 +29,7 @@ public sealed record TransferRecipe
         if (InputHeight is < 1 || InputWidth is < 1) throw new ArgumentException("The input size must be positive.");
         if (HeadUnits < 1) throw new ArgumentException($"The head needs at least one unit, not {HeadUnits}.");
         if (HeadDropout is < 0 or >= 1) throw new ArgumentException($"The head's dropout must be in [0, 1), not {HeadDropout}.");
+        Stages.Validate();
     }
 
     /// <summary>The input size: as given, else the pretrained backbone's.</summary>
@@ -52,15 +47,4 @@ public sealed record TransferRecipe
             ? TransferLearning.FromPretrained(name, classNames, InputSize(), head)
             : TransferLearning.FromWeightsFile(architecture, WeightsFile!, classNames, InputSize(), head);
     }
-
-    public FineTuningOptions Stages(int epochs) => new()
-    {
-        FreezeEpochs = FreezeEpochs ?? epochs,
-        FineTuneEpochs = FineTuneEpochs,
-        FineTuneLearningRate = FineTuneLearningRate,
-        FineTuneAt = FineTuneAt,
-        DiscriminativeFactor = DiscriminativeFactor,
-        CacheFeatures = CacheFeatures,
-        TrainBatchNorm = TrainBatchNorm,
-    };
 }

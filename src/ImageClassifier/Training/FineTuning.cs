@@ -7,8 +7,8 @@ namespace ImageClassifier.Training;
 /// <summary>The two stages of transfer learning: head only on a frozen base, then fine-tuning from a part onward.</summary>
 public sealed record FineTuningOptions
 {
-    /// <summary>Epochs of stage 1: the base frozen, only the head trains.</summary>
-    public int FreezeEpochs { get; init; } = 10;
+    /// <summary>Epochs of stage 1: the base frozen, only the head trains; null: the training options' epochs.</summary>
+    public int? FreezeEpochs { get; init; }
     /// <summary>Epochs of stage 2 (0: no fine-tuning).</summary>
     public int FineTuneEpochs { get; init; }
     /// <summary>Stage 2's learning rate: low, so the pretrained weights move little (Keras' guide uses 1e-5 with Adam).</summary>
@@ -55,7 +55,7 @@ public static class FineTuning
 
         var summary = model.Summary();
         log?.Invoke($"Stage 1, head only: {summary.Trainable:N0} trainable, {summary.NonTrainable:N0} frozen parameters");
-        var headOptions = options with { Epochs = stages.FreezeEpochs };
+        var headOptions = options with { Epochs = stages.FreezeEpochs ?? options.Epochs };
         if (stages.CacheFeatures && FeatureCache.FrozenBaseLength(model.Network) > 0)
         {
             using var trainFeatures = FeatureCache.Compute(model, train);
