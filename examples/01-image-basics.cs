@@ -1,4 +1,5 @@
 #:project ../src/ImageClassifier/ImageClassifier.csproj
+#:property PublishAot=false
 // 01. How a computer sees an image, and colour spaces.
 //
 // An image is a grid of numbers: height x width x channels, each 0..255 (uint8). Fashion-MNIST's

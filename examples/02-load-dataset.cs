@@ -1,4 +1,5 @@
 #:project ../src/ImageClassifier/ImageClassifier.csproj
+#:property PublishAot=false
 // 02. Loading a standard dataset: its images, labels, class names and a grid of samples.
 //
 // Keras' tutorial calls datasets.cifar10.load_data(). CIFAR-10 needs a download (there is no network

@@ -1,4 +1,5 @@
 #:project ../src/ImageClassifier/ImageClassifier.csproj
+#:property PublishAot=false
 // 03. Preprocessing: pixel values scaled for the network, and labels as one-hot vectors.
 //
 // Networks train best on small inputs, so Keras' tutorial divides pixels by 255 (0..1); standardising
