@@ -59,6 +59,7 @@ foreach (bool augment in new[] { false, true })
 }
 plot.Title($"Test accuracy by epoch, trained on {train.Count:N0} images");
 plot.XLabel("epoch");
+plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 plot.YLabel("test accuracy");
 plot.ShowLegend(ScottPlot.Alignment.LowerRight);
 ReportFonts.Apply(plot);

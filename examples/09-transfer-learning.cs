@@ -46,6 +46,7 @@ foreach (bool pretrained in new[] { true, false })
 }
 plot.Title($"Frozen ResNet18 base, new head: {train.Count:N0} training images at {size}x{size}");
 plot.XLabel("epoch");
+plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
 plot.YLabel("validation accuracy");
 plot.ShowLegend(ScottPlot.Alignment.LowerRight);
 ReportFonts.Apply(plot);
