@@ -24,7 +24,7 @@ var train = DatasetCatalog.Load("fashion-mnist", new DatasetLocator()).Train.Tak
 var bytes = tensor(train.Pixels, [train.Count, train.Shape.Channels, train.Shape.Height, train.Shape.Width]);   // uint8 N x C x H x W
 
 var unit = Preprocessing.UnitRange;                 // x / 255, Keras' tutorial
-var standardize = Preprocessing.Standardize(train); // x / 255, then (x - mean) / std per channel, from the training images
+var standardize = ChannelStatistics.Of(train).Standardization();   // x / 255, then (x - mean) / std per channel, from the training images
 Console.WriteLine($"unit range:  {unit}\nstandardize: {standardize}");
 var views = new (string Name, Tensor Values)[] { ("bytes (uint8)", bytes.to_type(ScalarType.Float32)), ("x / 255", unit.Apply(bytes)), ("standardised", standardize.Apply(bytes)) };
 foreach (var (name, values) in views)

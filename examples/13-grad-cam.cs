@@ -16,6 +16,7 @@ using ImageClassifier.Evaluation.Explain;
 using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.Reporting;
 using ImageClassifier.Training;
 using SkiaSharp;
 
