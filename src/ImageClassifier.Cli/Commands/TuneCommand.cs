@@ -42,7 +42,7 @@ public static class TuneCommand
         command.Options.Add(output);
         command.Options.Add(verbose);
         recipeOptions.AddTo(command);
-        command.Options.Remove(recipeOptions.Epochs); // the search sets each trial's epochs
+        recipeOptions.Epochs.Hidden = true; // the search sets each trial's epochs; given anyway, it is an error that says so
         feed.AddTo(command, streaming: true);
 
         command.SetRun((parse, terminal) =>
@@ -54,6 +54,8 @@ public static class TuneCommand
                 Method = parse.GetValue(method)!, Trials = parse.GetValue(trials), MinEpochs = parse.GetValue(minEpochs),
                 MaxEpochs = parse.GetValue(maxEpochs), Eta = parse.GetValue(eta),
             };
+            if (parse.GetResult(recipeOptions.Epochs) is { Implicit: false })
+                throw new ArgumentException("--epochs does not apply to tune: each rung sets its trials' epochs, from --min-epochs to --max-epochs.");
             if (settings.Method == "hyperband" && parse.GetResult(trials) is { Implicit: false })
                 throw new ArgumentException("--trials applies to random and halving: Hyperband's brackets fix their own sizes from --min-epochs, --max-epochs and --eta.");
             string? problem = settings switch
