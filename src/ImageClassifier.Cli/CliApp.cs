@@ -18,6 +18,7 @@ public static class CliApp
         DatasetsCommand.Create(),
         AugmentCommand.Create(),
         CvCommand.Create(),
+        TuneCommand.Create(),
         BenchCommand.Create(),
     };
 

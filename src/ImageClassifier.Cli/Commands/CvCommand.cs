@@ -31,8 +31,9 @@ public static class CvCommand
         {
             bool json = parse.GetValue(runtime.Json);
             var log = json ? terminal.Error : terminal.Out;
-            int seed = parse.GetValue(runtime.Seed), k = parse.GetValue(folds);
-            var recipe = recipeOptions.Recipe(parse, seed, feed) with { Device = runtime.Apply(parse) };
+            int k = parse.GetValue(folds);
+            var recipe = recipeOptions.Recipe(parse, runtime.Seed, feed) with { Device = runtime.Apply(parse) };
+            int seed = recipe.Seed; // --seed, else --config's
             var dataset = data.Load(parse, terminal).Train;
             dataset.EnsureTrainable();
             var parts = parse.GetValue(stratified)

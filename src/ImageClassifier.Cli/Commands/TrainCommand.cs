@@ -34,9 +34,10 @@ public static class TrainCommand
         {
             bool json = parse.GetValue(runtime.Json);
             var log = json ? terminal.Error : terminal.Out; // with --json, stdout holds only the result
-            var recipe = recipeOptions.Recipe(parse, parse.GetValue(runtime.Seed), feed, transfer, data.ImageSizeValue(parse)) with
+            var recipe = recipeOptions.Recipe(parse, runtime.Seed, feed, transfer, data.ImageSizeValue(parse));
+            recipe = recipe with
             {
-                Report = !parse.GetValue(noReport),
+                Report = recipe.Report && !parse.GetValue(noReport),
                 Device = runtime.Apply(parse),
                 InteractiveProgress = !json && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected,
             };

@@ -5,13 +5,15 @@ using ImageClassifier.Recipes;
 namespace ImageClassifier.Cli.Infrastructure;
 
 /// <summary>
-/// The options that fill a <see cref="TrainingRecipe"/> (train and cv share them). Their defaults are the
-/// recipe's own, so the command line and the library cannot drift apart.
+/// The options that fill a <see cref="TrainingRecipe"/> (train, cv and tune share them). Their defaults are the
+/// recipe's own, so the command line and the library cannot drift apart. With --config the recipe starts from a
+/// JSON file (tune's best.json) instead of the defaults, and only the options given on the command line change it.
 /// </summary>
 public sealed class RecipeOptions
 {
     static readonly TrainingRecipe Defaults = TrainingRecipe.Default;
 
+    public readonly Option<string?> Config = new("--config") { Description = "Start from a training configuration in JSON (imgclass tune's best.json, or a TrainingRecipe saved as JSON): its settings replace the defaults, and options given on the command line override them." };
     public readonly Option<string> Model = new("--model", "-m") { Description = "Architecture: " + string.Join(", ", ModelRegistry.Entries.Select(e => e.Name)) + ".", DefaultValueFactory = _ => Defaults.Model };
     public readonly Option<int> Epochs = new("--epochs", "-e") { Description = "The most epochs to train (early stopping may end sooner).", DefaultValueFactory = _ => Defaults.Epochs };
     public readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Images per training batch.", DefaultValueFactory = _ => Defaults.BatchSize };
@@ -34,26 +36,40 @@ public sealed class RecipeOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Momentum, Nesterov, LabelSmoothing, ClassWeights, Normalize, ValidationSplit, Monitor, Patience, ReduceLrFactor, ReduceLrPatience, MinLr })
+        foreach (var option in new Option[] { Config, Model, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Momentum, Nesterov, LabelSmoothing, ClassWeights, Normalize, ValidationSplit, Monitor, Patience, ReduceLrFactor, ReduceLrPatience, MinLr })
             command.Options.Add(option);
     }
 
-    /// <summary>The recipe the options describe; bad values fail here with the option's name.</summary>
-    public TrainingRecipe Recipe(ParseResult parse, int seed, FeedOptions feed, TransferOptions? transfer = null, (int Height, int Width)? imageSize = null)
+    /// <summary>
+    /// The recipe the options describe: --config's settings (else the defaults), with every option given on the command
+    /// line, and <paramref name="seed"/> when given, in their place. Bad values fail here with the option's name.
+    /// </summary>
+    public TrainingRecipe Recipe(ParseResult parse, Option<int> seed, FeedOptions feed, TransferOptions? transfer = null, (int Height, int Width)? imageSize = null)
     {
-        var recipe = new TrainingRecipe
+        var config = Configuration(parse);
+        // An option's value when the command line gives it, else the configuration's.
+        T Value<T>(Option<T> option, T configured) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : configured;
+        var recipe = config with
         {
-            Model = parse.GetValue(Model)!, Epochs = parse.GetValue(Epochs), BatchSize = parse.GetValue(BatchSize),
-            LearningRate = parse.GetValue(Lr), Optimizer = parse.GetValue(Optimizer)!, WeightDecay = parse.GetValue(WeightDecay),
-            Momentum = parse.GetValue(Momentum), Nesterov = parse.GetValue(Nesterov), LabelSmoothing = parse.GetValue(LabelSmoothing),
-            ClassWeights = parse.GetValue(ClassWeights), Normalize = parse.GetValue(Normalize), Seed = seed,
-            ValidationSplit = parse.GetValue(ValidationSplit), Monitor = parse.GetValue(Monitor)!, Patience = parse.GetValue(Patience),
-            ReduceLrFactor = parse.GetValue(ReduceLrFactor), ReduceLrPatience = parse.GetValue(ReduceLrPatience), MinLr = parse.GetValue(MinLr),
-            Augment = parse.GetValue(feed.Augment), RareAugment = parse.GetValue(feed.RareAugment), Oversample = parse.GetValue(feed.Oversample),
-            Transfer = transfer?.Recipe(parse, imageSize),
+            Model = Value(Model, config.Model), Epochs = Value(Epochs, config.Epochs), BatchSize = Value(BatchSize, config.BatchSize),
+            LearningRate = Value(Lr, config.LearningRate), Optimizer = Value(Optimizer, config.Optimizer), WeightDecay = Value(WeightDecay, config.WeightDecay),
+            Momentum = Value(Momentum, config.Momentum), Nesterov = Value(Nesterov, config.Nesterov), LabelSmoothing = Value(LabelSmoothing, config.LabelSmoothing),
+            ClassWeights = Value(ClassWeights, config.ClassWeights), Normalize = Value(Normalize, config.Normalize), Seed = Value(seed, config.Seed),
+            ValidationSplit = Value(ValidationSplit, config.ValidationSplit), Monitor = Value(Monitor, config.Monitor), Patience = Value(Patience, config.Patience),
+            ReduceLrFactor = Value(ReduceLrFactor, config.ReduceLrFactor), ReduceLrPatience = Value(ReduceLrPatience, config.ReduceLrPatience), MinLr = Value(MinLr, config.MinLr),
+            Augment = Value(feed.Augment, config.Augment), RareAugment = Value(feed.RareAugment, config.RareAugment), Oversample = Value(feed.Oversample, config.Oversample),
+            Transfer = transfer?.Recipe(parse, imageSize) ?? config.Transfer,
         };
         Check(recipe);
         return recipe;
+    }
+
+    /// <summary>The recipe in --config's file, or the defaults without --config; a file that cannot be used fails with one line saying why.</summary>
+    public TrainingRecipe Configuration(ParseResult parse)
+    {
+        if (parse.GetValue(Config) is not string path) return Defaults;
+        try { return TrainingRecipe.Load(path); }
+        catch (ArgumentException e) { throw new ArgumentException($"--config {path}: {e.Message}", e); }
     }
 
     // The library's checks, worded with the options' names.

@@ -43,6 +43,37 @@ internal static class Html
         return html.Append("</tbody></table>").ToString();
     }
 
+    /// <summary>
+    /// A whole page in the report's style (the stylesheet inline): a header with <paramref name="title"/> and
+    /// <paramref name="subtitle"/>, a link to each section, the sections, and the footer.
+    /// </summary>
+    public static string Page(string title, string subtitle, IEnumerable<(string Id, string Heading, string Body)> sections)
+    {
+        var list = sections.ToList();
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<link rel=\"icon\" href=\"data:,\">\n")
+            .Append("<title>").Append(Escape(title)).Append("</title>\n")
+            .Append("<style>\n").Append(ReportStyle.Css).Append("\n</style>\n</head>\n<body>\n")
+            .Append("<header><h1>").Append(Escape(title)).Append("</h1><p>").Append(Escape(subtitle)).Append("</p></header>\n<nav>");
+        foreach (var (id, heading, _) in list) html.Append("<a href=\"#").Append(id).Append("\">").Append(Escape(heading)).Append("</a>");
+        html.Append("</nav>\n<main>\n");
+        foreach (var (id, heading, body) in list)
+            html.Append("<section id=\"").Append(id).Append("\">\n<h2>").Append(Escape(heading)).Append("</h2>\n").Append(body).Append("\n</section>\n");
+        html.Append("</main>\n<footer>Made by imgclass. Everything on this page is inside this one file.</footer>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+
+    /// <summary>Summary cards: a large value over its name.</summary>
+    public static string Cards(IEnumerable<(string Name, string Value)> cards)
+    {
+        var html = new StringBuilder("<div class=\"cards\">");
+        foreach (var (name, value) in cards)
+            html.Append("<div class=\"card\"><div class=\"value\">").Append(Escape(value)).Append("</div><div class=\"name\">").Append(Escape(name)).Append("</div></div>");
+        return html.Append("</div>").ToString();
+    }
+
     public static string Number(double value, string format = "0.0000") =>
         double.IsNaN(value) ? "nan" : value.ToString(format, CultureInfo.InvariantCulture);
 
