@@ -24,7 +24,7 @@ bool quick = Environment.GetEnvironmentVariable("IMGCLASS_EXAMPLES_SHORT") == "1
 // Keep 5% of the T-shirts (class 0) and all of the other classes.
 const int rare = 0;
 var (all, test) = DatasetCatalog.Load("fashion-mnist", new DatasetLocator());
-if (quick) (all, test) = (all.Take(3_000), test!.Take(1_000));
+if (quick) (all, test) = (all.Take(2_000), test!.Take(500));
 int keepRare = all.ClassCounts()[rare] / 20;
 var train = all.Subset([.. Enumerable.Range(0, all.Count).Where(i => all.Labels[i] != rare || keepRare-- > 0)], "imbalanced");
 Console.WriteLine($"training images per class: {string.Join(" ", train.ClassCounts())}");
