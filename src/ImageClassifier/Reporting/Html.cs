@@ -53,6 +53,7 @@ internal static class Html
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            // An empty icon, so that the browser does not go looking for favicon.ico.
             .Append("<link rel=\"icon\" href=\"data:,\">\n")
             .Append("<title>").Append(Escape(title)).Append("</title>\n")
             .Append("<style>\n").Append(ReportStyle.Css).Append("\n</style>\n</head>\n<body>\n")

@@ -48,21 +48,6 @@ public static class HtmlReport
             ("gradcam", "Grad-CAM", ReportSections.GradCam(input, evaluation)),
         };
 
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            // An empty icon, so that the browser does not go looking for favicon.ico.
-            .Append("<link rel=\"icon\" href=\"data:,\">\n")
-            .Append("<title>").Append(Html.Escape(title)).Append("</title>\n")
-            .Append("<style>\n").Append(ReportStyle.Css).Append("\n</style>\n</head>\n<body>\n")
-            .Append("<header><h1>").Append(Html.Escape(title)).Append("</h1><p>")
-            .Append(Html.Escape($"imgclass report, made {created.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)}"))
-            .Append("</p></header>\n<nav>");
-        foreach (var (id, heading, _) in sections) html.Append("<a href=\"#").Append(id).Append("\">").Append(Html.Escape(heading)).Append("</a>");
-        html.Append("</nav>\n<main>\n");
-        foreach (var (id, heading, body) in sections)
-            html.Append("<section id=\"").Append(id).Append("\">\n<h2>").Append(Html.Escape(heading)).Append("</h2>\n").Append(body).Append("\n</section>\n");
-        html.Append("</main>\n<footer>Made by imgclass. Everything on this page is inside this one file.</footer>\n</body>\n</html>\n");
-        return html.ToString();
+        return Html.Page(title, $"imgclass report, made {created.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)}", sections);
     }
 }
