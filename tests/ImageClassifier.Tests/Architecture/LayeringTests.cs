@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ImageClassifier.Tests.TestSupport;
 
 namespace ImageClassifier.Tests.Architecture;
 
@@ -22,7 +23,7 @@ public partial class LayeringTests
     [Fact]
     public void Lower_layers_name_no_type_of_a_layer_above_them()
     {
-        string library = Path.Combine(RepositoryRoot(), "src", "ImageClassifier");
+        string library = Path.Combine(RepositoryRoot.Path, "src", "ImageClassifier");
         var layers = Layers(library);
         Assert.Subset(layers.Keys.ToHashSet(), MayUse.Keys.ToHashSet()); // every checked layer still exists
 
@@ -102,13 +103,6 @@ public partial class LayeringTests
         Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
             .Order(StringComparer.Ordinal);
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ImageClassifier.slnx"))) return dir.FullName;
-        throw new InvalidOperationException($"No ImageClassifier.slnx above {AppContext.BaseDirectory}.");
-    }
 
     [GeneratedRegex(@"(?<![\w.])(?:global::)?ImageClassifier\.(\w+)")]
     private static partial Regex QualifiedName();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using ImageClassifier.Tests.Reporting;
+using ImageClassifier.Tests.TestSupport;
 
 namespace ImageClassifier.Tests.Examples;
 
@@ -58,7 +59,7 @@ public sealed partial class ExamplesTests
     [Fact]
     public void Readme_lists_every_example_and_only_those()
     {
-        var files = Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "examples"), "*.cs").Select(path => Path.GetFileName(path)!).Order().ToList();
+        var files = Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "examples"), "*.cs").Select(path => Path.GetFileName(path)!).Order().ToList();
         var listed = ReadmeTable().Select(row => row.File).Order().ToList();
         Assert.Equal(files, listed);
         Assert.All(listed, file => Assert.Matches(@"^\d\d-[a-z0-9-]+\.cs$", file));
@@ -68,7 +69,7 @@ public sealed partial class ExamplesTests
     [Fact]
     public void Every_example_is_a_file_based_app_against_the_library()
     {
-        foreach (string path in Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "examples"), "*.cs"))
+        foreach (string path in Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Path, "examples"), "*.cs"))
         {
             var lines = File.ReadAllLines(path);
             Assert.Equal("#:project ../src/ImageClassifier/ImageClassifier.csproj", lines[0]);
@@ -83,7 +84,7 @@ public sealed partial class ExamplesTests
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = RepositoryRoot,
+            WorkingDirectory = RepositoryRoot.Path,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -110,21 +111,12 @@ public sealed partial class ExamplesTests
 
     /// <summary>examples/README.md's table rows: | `NN-name.cs` | section | what it shows | `a.png`, `b.svg` | other files |.</summary>
     static IReadOnlyList<(string File, string[] Pictures)> ReadmeTable() =>
-        File.ReadLines(Path.Combine(RepositoryRoot, "examples", "README.md"))
+        File.ReadLines(Path.Combine(RepositoryRoot.Path, "examples", "README.md"))
             .Select(line => line.Split('|'))
             .Where(cells => cells.Length >= 5 && ExampleFile().IsMatch(cells[1]))
             .Select(cells => (ExampleFile().Match(cells[1]).Groups[1].Value,
                 PictureFile().Matches(cells[4]).Select(m => m.Groups[1].Value).ToArray()))
             .ToList();
-
-    static string RepositoryRoot => root.Value;
-
-    static readonly Lazy<string> root = new(() =>
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "ImageClassifier.slnx"))) return folder.FullName;
-        throw new InvalidOperationException($"No ImageClassifier.slnx above {AppContext.BaseDirectory}.");
-    });
 
     [GeneratedRegex(@"`(\d\d-[^`]+\.cs)`")]
     private static partial Regex ExampleFile();
