@@ -26,7 +26,7 @@ public sealed record TrainingDataOptions
 public sealed class TrainingData : IDisposable
 {
     const int StatisticsSample = 2000;
-    readonly Func<ImageDataset> statistics;
+    readonly Lazy<ImageDataset> statistics;
 
     public TrainingData(IBatchSource train, ImageDataset? validation, ImageDataset? test, string name, Func<ImageDataset> statistics)
     {
@@ -34,7 +34,7 @@ public sealed class TrainingData : IDisposable
         Validation = validation;
         Test = test;
         Name = name;
-        this.statistics = statistics;
+        this.statistics = new Lazy<ImageDataset>(statistics); // a streamed sample is read from disk once, however often it is asked for
     }
 
     /// <summary>An in-memory dataset split into training and validation parts (none when the fraction is 0).</summary>
@@ -53,7 +53,7 @@ public sealed class TrainingData : IDisposable
     public bool Streamed => Train is StreamingImageFolderSource;
 
     /// <summary>Images to compute normalisation statistics from: the training set, or a seeded sample of a streamed one.</summary>
-    public ImageDataset StatisticsImages() => statistics();
+    public ImageDataset StatisticsImages() => statistics.Value;
 
     /// <summary>
     /// Loads <paramref name="source"/> (a dataset name or a path, as <see cref="DatasetCatalog.Load(string, DatasetLocator)"/>
