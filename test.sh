@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The test suite, set-up included: installs what the tests need (Fashion-MNIST, the fonts the
-# pictures are drawn with, Chromium to open the report), then runs `dotnet test`.
+# pictures are drawn with, Chromium to open pages, Open MPI for distributed training, Python's onnx
+# checker for exported models), then runs `dotnet test`.
 #   ./test.sh                 the whole suite
 #   ./test.sh --fast          leaves out the slow tests, those tagged [Trait("Category", "Slow")]
 # Other arguments go to dotnet test (./test.sh --fast --filter FullyQualifiedName~Cli).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-build/ensure-packages.sh dataset-fashion-mnist fonts-dejavu-core chromium
+build/ensure-packages.sh dataset-fashion-mnist fonts-dejavu-core chromium openmpi-bin libopenmpi-dev python3-onnx
 
 fast=false
 filter=""

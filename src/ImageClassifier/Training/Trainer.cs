@@ -114,10 +114,12 @@ public static class Trainer
             using var scope = NewDisposeScope();
             using var _ = batch;
 
+            hooks.ForEach(h => h.OnBatchBegin(context, epoch, done + 1));
             optimizer.zero_grad();
             var (logits, targets) = step(batch, augmentation);
             var batchLoss = loss.Compute(logits, targets);
             batchLoss.backward();
+            hooks.ForEach(h => h.OnGradients(context, epoch, done + 1));
             optimizer.step();
 
             // With soft targets (MixUp, CutMix) a prediction counts as right when it is the largest target.
