@@ -6,7 +6,7 @@ namespace ImageClassifier.Inference;
 /// <summary>
 /// Where and how ONNX Runtime runs an exported model: "cpu", "cuda", "cuda:N" or "auto" (CUDA when this build's ONNX
 /// Runtime has it), and the intra-op threads (default: one per core). CUDA needs the Microsoft.ML.OnnxRuntime.Gpu.Linux
-/// build (dotnet build -p:OnnxRuntimeGpu=true) and CUDA 12 with cuDNN 9 on the machine.
+/// build (dotnet build -p:OnnxRuntimeGpu=true) and CUDA 13 with cuDNN 9 on the machine (1.32.0 loads libcublasLt.so.13).
 /// </summary>
 public sealed record OnnxRuntimeOptions(string Device = "cpu", int? Threads = null)
 {
@@ -46,7 +46,7 @@ public sealed record OnnxRuntimeOptions(string Device = "cpu", int? Threads = nu
             throw new ArgumentException($"Unknown device '{Device}': the GPU number after cuda: must be an integer.");
         if (!built)
             throw new ModelException($"Device '{Device}' needs ONNX Runtime's CUDA build, but this imgclass carries the CPU one (Microsoft.ML.OnnxRuntime). " +
-                "Build it with `dotnet build -p:OnnxRuntimeGpu=true` (Microsoft.ML.OnnxRuntime.Gpu.Linux), on a machine with an NVIDIA driver, CUDA 12 and cuDNN 9; or use --device cpu.");
+                "Build it with `dotnet build -p:OnnxRuntimeGpu=true` (Microsoft.ML.OnnxRuntime.Gpu.Linux), on a machine with an NVIDIA driver, CUDA 13 and cuDNN 9; or use --device cpu.");
         try
         {
             options.AppendExecutionProvider_CUDA(id);
@@ -55,7 +55,7 @@ public sealed record OnnxRuntimeOptions(string Device = "cpu", int? Threads = nu
         catch (OnnxRuntimeException e)
         {
             if (Device.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)) return Cpu;
-            throw new ModelException($"Device '{Device}': ONNX Runtime could not start CUDA ({e.Message.Trim()}). It needs an NVIDIA GPU and driver, CUDA 12 and cuDNN 9 libraries on the library path.", e);
+            throw new ModelException($"Device '{Device}': ONNX Runtime could not start CUDA ({e.Message.Trim()}). It needs an NVIDIA GPU and driver, and the CUDA 13 (libcublasLt.so.13, ...) and cuDNN 9 libraries on the library path.", e);
         }
     }
 }

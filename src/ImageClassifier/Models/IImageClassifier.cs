@@ -5,7 +5,7 @@ namespace ImageClassifier.Models;
 
 /// <summary>
 /// A model that scores images: the TorchSharp <see cref="Classifier"/>, or an exported ONNX model run by ONNX
-/// Runtime (Inference.OnnxClassifier). Prediction and evaluation take this, so they run one path for both.
+/// Runtime (OnnxClassifier, in the Inference folder). Prediction and evaluation take this, so they run one path for both.
 /// </summary>
 public interface IImageClassifier : IDisposable
 {
