@@ -52,7 +52,7 @@ public static class PredictCommand
             if (batch < 1) throw new ArgumentException($"--batch-size must be at least 1, not {batch}.");
             var augmentation = TtaOption.Parse(parse, tta);
             using var model = runtime.OpenModel(parse, parse.GetValue(modelPath)!);
-            if (csv is not null) return PredictToFile(model, paths, csv, part ?? Shard.All, k, batch, augmentation, terminal);
+            if (csv is not null) return PredictToFile(model, paths, csv, part ?? Shard.All, k, batch, augmentation, parse.GetValue(data.Strict), terminal);
             IReadOnlyList<Prediction> predictions;
             if (dataset is not null)
             {
@@ -75,7 +75,7 @@ public static class PredictCommand
 
     /// <summary>Streams one shard's predictions into a CSV file, with progress (images/s) on stderr every few seconds and a final line.</summary>
     static int PredictToFile(ImageClassifier.Models.IImageClassifier model, string[] paths, string csv, Shard shard, int k, int batch,
-        TestTimeAugmentation? augmentation, Terminal terminal)
+        TestTimeAugmentation? augmentation, bool strict, Terminal terminal)
     {
         string label = shard.Count == 1 ? "predict" : $"shard {shard}";
         var lastReport = DateTime.MinValue;
@@ -83,11 +83,11 @@ public static class PredictCommand
         {
             if (!final && DateTime.UtcNow - lastReport < TimeSpan.FromSeconds(2)) return;
             lastReport = DateTime.UtcNow;
-            terminal.Error.WriteLine($"{label}: {p.AlreadyDone + p.Predicted:N0}/{p.Total:N0} images" +
+            terminal.Error.WriteLine($"{label}: {p.Done:N0}/{p.Total:N0} images" +
                 (p.AlreadyDone > 0 ? $" ({p.AlreadyDone:N0} already in {csv})" : "") +
                 (p.Unreadable > 0 ? $", {p.Unreadable:N0} unreadable" : "") + $", {p.ImagesPerSecond:N1} images/s");
         }
-        var result = ShardedPrediction.Run(model, paths, csv, shard, k, batch, augmentation, p => Report(p));
+        var result = ShardedPrediction.Run(model, paths, csv, shard, k, batch, augmentation, p => Report(p), strict);
         Report(result, final: true);
         terminal.Out.WriteLine($"{label}: wrote {result.Predicted:N0} predictions to {csv} ({result.AlreadyDone:N0} were there already, {result.Total:N0} images in the shard) " +
             $"in {result.Seconds:N1} s, {result.ImagesPerSecond:N1} images/s");

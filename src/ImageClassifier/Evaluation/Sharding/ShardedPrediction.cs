@@ -9,7 +9,8 @@ namespace ImageClassifier.Evaluation.Sharding;
 /// <summary>Where a sharded prediction run stands: images of this shard, those found done in the output, those predicted now.</summary>
 public sealed record ShardProgress(Shard Shard, int Total, int AlreadyDone, int Predicted, int Unreadable, double Seconds)
 {
-    public int Remaining => Total - AlreadyDone - Predicted;
+    public int Done => AlreadyDone + Predicted + Unreadable;
+    public int Remaining => Total - Done;
     public double ImagesPerSecond => Seconds > 0 ? Predicted / Seconds : 0;
 }
 
@@ -18,12 +19,13 @@ public sealed record ShardProgress(Shard Shard, int Total, int AlreadyDone, int 
 /// source is already in the file are skipped, each batch's rows are appended with one write and flushed, and a torn last
 /// line (the process was killed mid-write) is cut off before appending. So N processes with shards 0/N..N-1/N cover a
 /// collection exactly once, and a killed one rerun with the same command finishes it without duplicates. Files that are
-/// not readable images get a row with a note and no classes, so that a rerun does not try them again.
+/// not readable images get a row with a note and no classes, so that a rerun does not try them again (with
+/// <c>strict</c>, the first one stops the run instead, after the rows before it are written).
 /// </summary>
 public static class ShardedPrediction
 {
     public static ShardProgress Run(IImageClassifier model, IEnumerable<string> inputs, string output, Shard shard, int topK = 3,
-        int batchSize = 256, TestTimeAugmentation? tta = null, Action<ShardProgress>? progress = null)
+        int batchSize = 256, TestTimeAugmentation? tta = null, Action<ShardProgress>? progress = null, bool strict = false)
     {
         if (topK < 1) throw new ArgumentException($"Top-k must be at least 1, not {topK}.");
         int k = Math.Min(topK, model.ClassNames.Count);
@@ -34,13 +36,14 @@ public static class ShardedPrediction
         var clock = Stopwatch.StartNew();
         ShardProgress Now() => new(shard, files.Count, alreadyDone, predicted, unreadable, clock.Elapsed.TotalSeconds);
 
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         using var writer = new StreamWriter(new FileStream(output, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
         if (done.Count == 0 && writer.BaseStream.Length == 0) Append(writer, [PredictionCsv.Header(k)]);
         progress?.Invoke(Now());
         var shape = model.InputShape;
         foreach (var chunk in todo.Chunk(batchSize))
         {
-            var batch = ImageFileInputs.Read(chunk.Select(f => f.Path), shape);
+            var batch = ImageFileInputs.Read(chunk.Select(f => f.Path), shape, strict);
             var rows = new List<string>();
             if (batch.Images.Count > 0)
             {

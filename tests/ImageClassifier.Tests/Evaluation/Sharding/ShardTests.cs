@@ -78,9 +78,12 @@ public class ShardTests
         string folder = WriteImages(dir.File("images"), 3);
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
         using var model = Model();
-        string csv = dir.File("out.csv");
+        var strict = Assert.Throws<ImageClassifier.Imaging.ImageDecodeException>(() => ShardedPrediction.Run(model, [folder], dir.File("strict.csv"), Shard.All, strict: true));
+        Assert.Contains("notes.txt", strict.Message);
+
+        string csv = dir.File("new/folder/out.csv"); // made when missing
         var result = ShardedPrediction.Run(model, [folder], csv, Shard.All, topK: 1);
-        Assert.Equal((4, 3, 1), (result.Total, result.Predicted, result.Unreadable));
+        Assert.Equal((4, 3, 1, 0), (result.Total, result.Predicted, result.Unreadable, result.Remaining));
         var row = File.ReadAllLines(csv).Single(l => l.Contains("notes.txt"));
         Assert.Matches(@"notes\.txt,,,,""?unreadable: ", row);
         Assert.Equal(0, ShardedPrediction.Run(model, [folder], csv, Shard.All, topK: 1).Predicted);
