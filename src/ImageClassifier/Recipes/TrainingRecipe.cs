@@ -68,7 +68,8 @@ public sealed partial record TrainingRecipe
     public double? Ema { get; init; }
     /// <summary>
     /// A wall-clock budget in seconds for the whole run (loading, training, evaluation and saving): the epochs are fitted to
-    /// it from the speed measured in the first steps, and <see cref="Epochs"/> is not used. null: no budget.
+    /// it from the speed measured in the first steps; <see cref="Epochs"/> is only the plan until then (a schedule's first
+    /// steps follow it). null: no budget.
     /// </summary>
     public double? BudgetSeconds { get; init; }
     /// <summary>Test-time augmentation for the evaluation on the test split (TestTimeAugmentation.Parse, e.g. "flip"); null: none.</summary>

@@ -16,7 +16,7 @@ public sealed class ProgressLogger(TextWriter? output = null, bool? interactive 
     int lastQuarter;
 
     public override void OnTrainBegin(TrainingContext context) =>
-        writer.WriteLine($"Training on {context.TrainCount:N0} images, {context.StepsPerEpoch:N0} batches of {context.Options.BatchSize} per epoch, for up to {context.Options.Epochs} epoch{(context.Options.Epochs == 1 ? "" : "s")}");
+        writer.WriteLine($"Training on {context.TrainCount:N0} images, {context.StepsPerEpoch:N0} batches of {context.Options.BatchSize} per epoch, for up to {context.Epochs} epoch{(context.Epochs == 1 ? "" : "s")}");
 
     public override void OnEpochBegin(TrainingContext context, int epoch)
     {
