@@ -99,6 +99,7 @@ def main():
     p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--limit", type=int, default=None, help="train on the first N images only (a smoke test)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -106,6 +107,8 @@ def main():
     y = torch.from_numpy(idx(f"{a.data}/train-labels-idx1-ubyte.gz", 8).astype(np.int64))
     xt = torch.from_numpy(idx(f"{a.data}/t10k-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28).copy()).float().div_(255)
     yt = torch.from_numpy(idx(f"{a.data}/t10k-labels-idx1-ubyte.gz", 8).astype(np.int64))
+    if a.limit:
+        x, y = x[:a.limit], y[:a.limit]
     mean, std = x.mean().item(), x.std().item()
     x, xt = (x - mean) / std, (xt - mean) / std
 
