@@ -27,7 +27,7 @@ public class OnnxExportTests(ITestOutputHelper output)
         _ => [3, 32, 32],
     };
 
-    static readonly string[] small = ["tutorial-cnn", "mlp", "resnet-small"];
+    static readonly string[] small = ["tutorial-cnn", "mlp", "resnet-small", "resnet-fast"];
 
     public static TheoryData<string> SmallArchitectures() => [.. small];
 
