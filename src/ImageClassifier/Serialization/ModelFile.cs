@@ -95,7 +95,11 @@ public static class ModelFile
         if (!File.Exists(path)) throw new ModelFileException(path, "no such model file. Train one with `imgclass train`, which writes model" + Extension + " to its output folder.");
         if (FileKinds.NotRegularReason(path) is { } notRegular) throw new ModelFileException(path, notRegular + ".");
         ZipArchive zip;
-        try { zip = ZipFile.OpenRead(path); }
+        try
+        {
+            zip = ZipFile.OpenRead(path);
+            _ = zip.Entries; // reads the central directory now, where its errors are caught, not at the first GetEntry
+        }
         catch (InvalidDataException e) { throw new ModelFileException(path, "not an ImageClassifier model file (it is not a zip archive), or it is damaged.", e); }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         { throw new ModelFileException(path, $"damaged: its zip directory cannot be read ({e.Message}).", e); }
