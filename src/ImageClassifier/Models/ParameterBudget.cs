@@ -24,22 +24,25 @@ public static class ParameterBudget
         return new Restore(() => (scopedLimit, scopedReason) = (previousLimit, previousReason));
     }
 
-    /// <summary>Starts counting for one network; nested builds count into the outer one.</summary>
+    /// <summary>Starts counting for one network; nested builds count into the outer one. Layers built outside
+    /// any network (a layer on its own) are checked one at a time.</summary>
     internal static IDisposable Begin()
     {
-        long previous = used;
-        bool outer = previous == 0;
-        return new Restore(() => { if (outer) used = 0; });
+        if (depth++ == 0) used = 0;
+        return new Restore(() => { if (--depth == 0) used = 0; });
     }
+
+    [ThreadStatic] static int depth;
 
     /// <summary>Claims <paramref name="count"/> parameters (weights and buffers) for <paramref name="layer"/>, before it allocates them.</summary>
     internal static void Claim(double count, string layer)
     {
         long global = InputLimits.MaxModelParameters;
         long limit = scopedLimit is long scoped ? Math.Min(scoped, global) : global;
-        if (used + count <= limit)
+        double total = depth > 0 ? used + count : count;
+        if (total <= limit)
         {
-            used += (long)count;
+            if (depth > 0) used += (long)count;
             return;
         }
         string why = scopedLimit is long s && s < global

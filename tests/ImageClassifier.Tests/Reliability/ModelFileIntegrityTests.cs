@@ -157,6 +157,21 @@ public class ModelFileIntegrityTests
     }
 
     [Fact]
+    public void Layers_built_on_their_own_do_not_count_against_the_next_model()
+    {
+        using var dir = new TempDirectory();
+        string path = SavedModel(dir);
+        // A million parameters of stray layers (summaries, diagrams and tests build layers alone) on this thread.
+        for (int i = 0; i < 100; i++)
+        {
+            var (module, _) = new ImageClassifier.Models.Layers.Dense(100).Build([100]);
+            module.Dispose();
+        }
+        using var loaded = ModelFile.Load(path);
+        Assert.Equal(3, loaded.ClassNames.Count);
+    }
+
+    [Fact]
     public void A_format_1_file_without_checksums_still_loads_with_its_crc_checked()
     {
         using var dir = new TempDirectory();
