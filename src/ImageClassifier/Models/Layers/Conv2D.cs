@@ -18,6 +18,7 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
         var (padLeft, padRight, outW) = PadFor(width);
         if (outH < 1 || outW < 1)
             throw new ModelException($"Conv2D with kernel {KernelSize} does not fit its input {Shapes.Format(input)}: the image is too small at this depth.");
+        ParameterBudget.Claim((double)channels * Filters * KernelSize * KernelSize + (UseBias ? Filters : 0), $"Conv2D({Filters}, {KernelSize}x{KernelSize}) on {channels:N0} channels");
         var module = new ConvModule(channels, this, [padLeft, padRight, padTop, padBottom]);
         return (module, [Filters, outH, outW]);
     }

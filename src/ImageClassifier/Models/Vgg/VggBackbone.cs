@@ -49,6 +49,7 @@ public sealed record VggBackbone(string Layout) : LayerSpec
             }
             if (!int.TryParse(item, out int filters) || filters < 1)
                 throw new ModelException($"VGG layout items are filter counts or M, not '{item}'.");
+            ParameterBudget.Claim((9.0 * channels + 1) * filters, $"VGG convolution of {filters:N0} filters");
             modules.Add((modules.Count.ToString(), nn.Conv2d(channels, filters, 3, padding: 1)));
             modules.Add((modules.Count.ToString(), nn.ReLU(inplace: true)));
             channels = filters;
