@@ -44,7 +44,7 @@ public static class Evaluator
     /// Equal names pass; so do a dataset's bare numbers 0..N-1 (IDX files carry no names, so they are positional).
     /// Anything else, the same names in another order included, is an error naming the differences.
     /// </summary>
-    public static void CheckClassNames(Classifier model, ImageDataset data)
+    public static void CheckClassNames(IImageClassifier model, ImageDataset data)
     {
         var ours = model.ClassNames;
         var theirs = data.ClassNames;
