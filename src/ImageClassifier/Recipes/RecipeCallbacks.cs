@@ -1,14 +1,17 @@
 using ImageClassifier.Serialization;
 using ImageClassifier.Training.Callbacks;
+using ImageClassifier.Training.Checkpoints;
 
 namespace ImageClassifier.Recipes;
 
 /// <summary>
 /// The callbacks of a <see cref="TrainingRecipe"/>, fresh for each stage: stop on NaN, early stopping with the best
 /// weights restored, reduce-LR on plateau, progress, and with an output folder the best-only checkpoint and the history files, all watching
-/// the recipe's monitored metric (the training one when there is no validation data).
+/// the recipe's monitored metric (the training one when there is no validation data). A run into an output folder fails on a NaN loss
+/// (<see cref="NonFiniteLossGuard"/>) rather than keeping what diverged, and with <paramref name="checkpoints"/> writes training
+/// checkpoints last, after every other callback has done its part of the step.
 /// </summary>
-sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validating, TextWriter log)
+sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validating, TextWriter log, bool failOnNan = false, CheckpointSettings? checkpoints = null)
 {
     readonly string watched = validating ? recipe.Monitor : recipe.Monitor.Replace("val_", "");
     EarlyStopping? stopper;
@@ -23,12 +26,14 @@ sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validat
         stopper = new EarlyStopping(watched, recipe.Patience, restoreBestWeights: true);
         return
         [
-            new TerminateOnNaN(),
+            failOnNan ? new NonFiniteLossGuard() : new TerminateOnNaN(),
+            .. checkpoints is { RateFactor: not 1 } ? [new ScaleLearningRateOnce(checkpoints.RateFactor)] : Array.Empty<Callback>(),
             stopper,
             new ReduceLROnPlateau(watched, recipe.ReduceLrFactor, recipe.ReduceLrPatience, recipe.MinLr),
             .. Files(prefix),
             new ProgressLogger(log, recipe.InteractiveProgress),
             .. recipe.ExtraCallbacks?.Invoke(stage) ?? [],
+            .. checkpoints is null ? [] : new[] { checkpoints.Callback(recipe) },
         ];
     }
 
@@ -38,4 +43,27 @@ sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validat
         new ModelCheckpoint(Path.Combine(folder, "model" + ModelFile.Extension), watched, saveBestOnly: true),
         new HistoryLogger(Path.Combine(folder, prefix + "history.csv"), Path.Combine(folder, prefix + "history.json")),
     ];
+}
+
+/// <summary>How a recipe run checkpoints: where, what it stores of the run, the checkpoint it resumed from, and the learning-rate factor of a NaN rollback.</summary>
+sealed record CheckpointSettings(CheckpointFolder Folder, RunInfo Info, string? ResumedFrom, double RateFactor)
+{
+    public Checkpointing Callback(TrainingRecipe recipe) =>
+        new(Folder, recipe.CheckpointEvery, Info.ToJson, recipe.Stop) { ResumedFrom = ResumedFrom };
+}
+
+/// <summary>Multiplies the learning rate once, before the first batch of a run rolled back after a NaN loss.</summary>
+sealed class ScaleLearningRateOnce(double factor) : Callback
+{
+    bool done;
+
+    public override void OnEpochBegin(TrainingContext context, int epoch) => Apply(context);
+    public override void OnBatchBegin(TrainingContext context, int epoch, int batch) => Apply(context);
+
+    void Apply(TrainingContext context)
+    {
+        if (done) return;
+        done = true;
+        context.LearningRate *= factor;
+    }
 }
