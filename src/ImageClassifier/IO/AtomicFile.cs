@@ -31,6 +31,7 @@ public static partial class AtomicFile
             {
                 write(stream);
                 stream.Flush(flushToDisk: true); // fsync: the data is on disk before the rename makes it visible
+                if (TestWriteDelay > 0) Thread.Sleep(TestWriteDelay);
             }
             File.Move(temp, full, overwrite: true);
             SyncFolder(folder);
@@ -46,6 +47,12 @@ public static partial class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Fault injection for the kill tests: IMGCLASS_TEST_WRITE_DELAY_MS holds every write that long between writing its
+    /// temporary file and renaming it, so that a test can kill the process in the middle of a write for certain.
+    /// </summary>
+    static readonly int TestWriteDelay = int.TryParse(Environment.GetEnvironmentVariable("IMGCLASS_TEST_WRITE_DELAY_MS"), out int ms) ? ms : 0;
 
     public static void WriteAllText(string path, string text) =>
         Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(text)));

@@ -4,15 +4,16 @@ namespace ImageClassifier.IO;
 
 /// <summary>
 /// Claims an output folder for one run, so that two trainings into the same folder cannot mix their files: a lock
-/// file (<see cref="FileName"/>) holding the owner's process id, host and start time, kept open with an exclusive
-/// lock (.NET takes an advisory flock for <see cref="FileShare.None"/> on Unix; the kernel drops it when the process
-/// dies, even by SIGKILL). A lock file left by a dead process is stale and taken over; one whose owner still holds
-/// it is a clear error naming that process. Creating the lock file is also the first check that the folder can be
-/// written.
+/// file (<see cref="FileName"/>) kept open with an exclusive lock (.NET takes an advisory flock for
+/// <see cref="FileShare.None"/> on Unix; the kernel drops it when the process dies, even by SIGKILL), and beside it
+/// <see cref="OwnerFileName"/> with the owner's process id, host and start time for the message a second run gets.
+/// A lock file left by a dead process holds no lock and is taken over. Creating the lock file is also the first
+/// check that the folder can be written.
 /// </summary>
 public sealed class OutputFolderLock : IDisposable
 {
     public const string FileName = ".imgclass.lock";
+    public const string OwnerFileName = ".imgclass.lock.owner";
 
     readonly FileStream stream;
 
@@ -46,7 +47,7 @@ public sealed class OutputFolderLock : IDisposable
         }
         catch (IOException e) when (File.Exists(path) && IsLockConflict(e))
         {
-            throw new IOException($"The output folder '{full}' is in use by another training ({Owner(path)}). " +
+            throw new IOException($"The output folder '{full}' is in use by another training ({Owner(System.IO.Path.Combine(full, OwnerFileName))}). " +
                 "Wait for it to finish, stop it, or choose another --output.", e);
         }
         catch (IOException e)
@@ -55,29 +56,24 @@ public sealed class OutputFolderLock : IDisposable
         }
         try
         {
-            // Whatever the file held was a dead owner's (its lock is gone): this process owns the folder now.
-            stream.SetLength(0);
-            var text = string.Create(CultureInfo.InvariantCulture,
-                $"pid {Environment.ProcessId}\nhost {Environment.MachineName}\nstarted {DateTime.UtcNow:O}\n");
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
-            stream.Flush(flushToDisk: true);
+            // Whatever the owner file said was a dead owner's (its lock is gone): this process owns the folder now.
+            AtomicFile.WriteAllText(System.IO.Path.Combine(full, OwnerFileName), string.Create(CultureInfo.InvariantCulture,
+                $"pid {Environment.ProcessId}\nhost {Environment.MachineName}\nstarted {DateTime.UtcNow:O}\n"));
         }
         catch (IOException e)
         {
             stream.Dispose();
-            throw new IOException($"The output folder '{full}' cannot be written: {AtomicFile.Reason(e)}.", e);
+            throw new IOException($"The output folder '{full}' cannot be written: {e.Message}", e);
         }
         return new OutputFolderLock(path, stream);
     }
 
-    /// <summary>Who holds a lock file, in words (its pid and start time), for the error message.</summary>
+    /// <summary>Who holds the lock, in words (its pid and start time), for the error message.</summary>
     static string Owner(string path)
     {
         try
         {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var text = new StreamReader(reader);
-            var fields = text.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            var fields = File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries)
                 .Select(l => l.Split(' ', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
             return fields.TryGetValue("pid", out string? pid)
                 ? $"process {pid}{(fields.TryGetValue("host", out string? host) ? $" on {host}" : "")}{(fields.TryGetValue("started", out string? started) ? $", started {started}" : "")}"
@@ -92,7 +88,12 @@ public sealed class OutputFolderLock : IDisposable
     // Deleted while still held, so that no other process can lock the old file just before it goes.
     public void Dispose()
     {
-        try { File.Delete(Path); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        try
+        {
+            File.Delete(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path)!, OwnerFileName));
+            File.Delete(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         stream.Dispose();
     }
 }

@@ -59,7 +59,10 @@ public sealed partial record TrainingRecipe
         Stop.ThrowIfCancellationRequested();
 
         string modelPath = Path.Combine(folder.Path, "model" + ModelFile.Extension);
-        using var fitted = Fit(data, log, folder.Path, new RunFiles(folder, resumeFrom, recordedSource));
+        FittedModel fitted;
+        try { fitted = Fit(data, log, folder.Path, new RunFiles(folder, resumeFrom, recordedSource)); }
+        catch (TrainingInterruptedException e) { throw new TrainingInterruptedException(e.Message, e.CheckpointPath, folder.Path); }
+        using var _ = fitted;
         var (model, history, stages) = (fitted.Model, fitted.History, fitted.Stages);
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
 
@@ -87,7 +90,7 @@ public sealed partial record TrainingRecipe
             stages?.Select(StageSummary.Of).ToArray(), tested?.Count);
         result.Write(Path.Combine(folder.Path, TrainingResult.FileName));
         // The run is complete: its model, history, summary and report are written, so its checkpoints are spent.
-        folder.Checkpoints.Clear();
+        folder.Checkpoints.Clear(removeFolder: true);
         return result;
     }
 

@@ -50,10 +50,11 @@ public sealed partial class CheckpointFolder(string path, int keep = 2)
         return null;
     }
 
-    /// <summary>Deletes every checkpoint (a fresh run into a folder that held an earlier one).</summary>
-    public void Clear()
+    /// <summary>Deletes every checkpoint (a fresh run into a folder that held an earlier one, or a finished run), and the folder when asked and empty.</summary>
+    public void Clear(bool removeFolder = false)
     {
         foreach (string file in Files) File.Delete(file);
+        if (removeFolder && Directory.Exists(Path) && !Directory.EnumerateFileSystemEntries(Path).Any()) Directory.Delete(Path);
     }
 
     /// <summary>Temporary files that killed writes left here (see <see cref="AtomicFile.RemoveStaleTemporaries"/>).</summary>
