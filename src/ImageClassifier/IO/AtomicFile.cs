@@ -31,7 +31,7 @@ public static partial class AtomicFile
             {
                 write(stream);
                 stream.Flush(flushToDisk: true); // fsync: the data is on disk before the rename makes it visible
-                if (TestWriteDelay > 0) Thread.Sleep(TestWriteDelay);
+                if (TestWriteDelay > 0 && full.Contains(TestWriteDelayMatch, StringComparison.Ordinal)) Thread.Sleep(TestWriteDelay);
             }
             File.Move(temp, full, overwrite: true);
             SyncFolder(folder);
@@ -50,9 +50,11 @@ public static partial class AtomicFile
 
     /// <summary>
     /// Fault injection for the kill tests: IMGCLASS_TEST_WRITE_DELAY_MS holds every write that long between writing its
-    /// temporary file and renaming it, so that a test can kill the process in the middle of a write for certain.
+    /// temporary file and renaming it (only writes whose path contains IMGCLASS_TEST_WRITE_DELAY_MATCH, when set), so that a
+    /// test can kill the process in the middle of a write for certain.
     /// </summary>
     static readonly int TestWriteDelay = int.TryParse(Environment.GetEnvironmentVariable("IMGCLASS_TEST_WRITE_DELAY_MS"), out int ms) ? ms : 0;
+    static readonly string TestWriteDelayMatch = Environment.GetEnvironmentVariable("IMGCLASS_TEST_WRITE_DELAY_MATCH") ?? "";
 
     public static void WriteAllText(string path, string text) =>
         Write(path, stream => stream.Write(new UTF8Encoding(false).GetBytes(text)));
