@@ -36,7 +36,7 @@ public static partial class AtomicFile
             File.Move(temp, full, overwrite: true);
             SyncFolder(folder);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException || IsFileSizeLimit(e))
         {
             TryDelete(temp);
             throw new IOException($"Could not write '{full}': {Reason(e)}", e);
@@ -111,9 +111,13 @@ public static partial class AtomicFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
+    // .NET reports EFBIG (a write past RLIMIT_FSIZE, with SIGXFSZ ignored) as an argument error on the file length.
+    static bool IsFileSizeLimit(Exception e) => e is ArgumentOutOfRangeException { ParamName: "value" } && e.Message.Contains("too large", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The operating system's reason, worded for a person: a full disk, a size limit or a permission.</summary>
     public static string Reason(Exception e) => e.HResult switch
     {
+        _ when IsFileSizeLimit(e) => "the file is larger than this process may write (a file-size limit, ulimit -f)",
         28 or unchecked((int)0x80070070) => "no space left on the device (the disk is full)",
         27 => "the file is larger than this process may write (a file-size limit, ulimit -f)",
         13 or 1 => "permission denied",
