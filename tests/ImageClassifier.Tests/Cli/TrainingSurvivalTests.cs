@@ -86,7 +86,7 @@ public sealed class TrainingSurvivalTests(TrainingSurvivalTests.Reference refere
     }
 
     /// <summary>
-    /// SIGKILL at random moments (0.2 to 2.5 s after each start, wherever that falls: loading, a batch, a checkpoint write,
+    /// SIGKILL at random moments (0.5 to 4 s after each start, wherever that falls: loading, a batch, a checkpoint write,
     /// validation, the final files), resuming after each: IMGCLASS_KILL_ROUNDS kills (default 6), then a run to the end.
     /// </summary>
     [Fact]
@@ -97,23 +97,26 @@ public sealed class TrainingSurvivalTests(TrainingSurvivalTests.Reference refere
         string output = dir.File("run");
         var random = new Random(2026);
         int killed = 0, finished = 0;
+        var landed = new List<string>();
         for (int round = 0; round < rounds; round++)
         {
             // Until the first checkpoint exists, a kill leaves nothing to resume: start afresh.
             bool resumable = Directory.Exists(Path.Combine(output, "checkpoints")) && Directory.EnumerateFiles(Path.Combine(output, "checkpoints"), "*.ckpt").Any();
             using var run = ImgclassProcess.Start(resumable ? ["train", "--resume", output] : reference.Arguments(output));
-            Thread.Sleep(random.Next(200, 2500));
+            Thread.Sleep(random.Next(500, 4000));
             if (run.HasExited) { finished++; break; }
             run.Signal(9);
             Assert.Equal(137, run.WaitForExit(Limit));
             killed++;
+            landed.Add(new CheckpointFolder(Path.Combine(output, "checkpoints")).ReadLatest()?.Where ?? "before the first checkpoint");
         }
         if (!File.Exists(Path.Combine(output, "summary.json")))
         {
             var (code, log) = ImgclassProcess.Run(["train", "--resume", output], Limit);
             Assert.True(code == 0, log);
         }
-        Console.WriteLine($"{killed} SIGKILLs survived ({finished} run finished before its kill); the result is the uninterrupted run's");
+        Console.WriteLine($"{killed} SIGKILLs survived ({finished} run finished before its kill); the result is the uninterrupted run's. " +
+            $"Latest checkpoint after each kill: {string.Join("; ", landed)}");
         Assert.True(killed >= Math.Min(rounds, 3), $"only {killed} kills landed");
         AssertSameRun(reference.Output, output);
     }
