@@ -79,7 +79,7 @@ public static class Trainer
         hooks.ForEach(h => h.OnTrainBegin(context));
         options.ResumeFrom?.Restore(context);
         var position = context.Position;
-        for (int epoch = position.Epoch; epoch <= options.Epochs && !context.StopTraining; epoch++)
+        for (int epoch = position.Epoch; epoch <= context.Epochs && !context.StopTraining; epoch++)
         {
             // A resumed epoch has begun already: its callbacks ran and its first batches are done.
             bool resumed = position.EpochBegun;

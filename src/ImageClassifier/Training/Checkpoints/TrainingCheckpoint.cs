@@ -68,6 +68,7 @@ public sealed class TrainingCheckpoint
             Epoch = position.Epoch, BatchesDone = position.BatchesDone, EpochBegun = position.EpochBegun,
             LossSum = position.LossSum, Correct = position.Correct, Seen = position.Seen, Seconds = position.Seconds,
             EpochLearningRate = position.EpochLearningRate, StepsPerEpoch = context.StepsPerEpoch, BatchSize = context.Options.BatchSize,
+            PlannedEpochs = context.Epochs,
             StopTraining = context.StopTraining, StopReason = context.StopReason,
             History = context.History.Epochs.Select(e => e.ToDictionary(kv => kv.Key, kv => kv.Value)).ToList(),
             Callbacks = callbacks,
@@ -109,6 +110,7 @@ public sealed class TrainingCheckpoint
         var position = context.Position;
         (position.Epoch, position.BatchesDone, position.EpochBegun, position.LossSum, position.Correct, position.Seen, position.Seconds, position.EpochLearningRate) =
             (m.Epoch, m.BatchesDone, m.EpochBegun, m.LossSum, m.Correct, m.Seen, m.Seconds, m.EpochLearningRate);
+        if (m.PlannedEpochs > 0) context.Epochs = m.PlannedEpochs; // a time budget may have re-planned them
         context.StopTraining = m.StopTraining;
         context.StopReason = m.StopReason;
     }
@@ -173,6 +175,8 @@ public sealed record CheckpointMetadata
     public double EpochLearningRate { get; init; }
     public int StepsPerEpoch { get; init; }
     public int BatchSize { get; init; }
+    /// <summary>The epochs the run planned when the checkpoint was written (a time budget re-plans them).</summary>
+    public int PlannedEpochs { get; init; }
     public bool StopTraining { get; init; }
     public string? StopReason { get; init; }
     public List<Dictionary<string, double>> History { get; init; } = [];

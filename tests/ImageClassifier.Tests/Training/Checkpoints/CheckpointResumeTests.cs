@@ -4,8 +4,10 @@ using ImageClassifier.Models;
 using ImageClassifier.Models.Layers;
 using ImageClassifier.Tests.TestSupport;
 using ImageClassifier.Training;
+using ImageClassifier.Training.Averaging;
 using ImageClassifier.Training.Callbacks;
 using ImageClassifier.Training.Checkpoints;
+using ImageClassifier.Training.Schedules;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Tests.Training.Checkpoints;
@@ -81,6 +83,29 @@ public sealed class CheckpointResumeTests : IDisposable
         AssertSameWeights(reference, resumed);
         Assert.Equal(Without(expected, "seconds", "images_per_s"), Without(history, "seconds", "images_per_s"));
         Assert.Equal(expected.Values("lr"), history.Values("lr"));
+    }
+
+    [Fact]
+    public void A_one_cycle_schedule_and_a_moving_average_resume_exactly_too()
+    {
+        using var dir = new TempDirectory();
+        var (train, validation) = (Synthetic.LeftRight(192, 1), Synthetic.LeftRight(48, 2));
+        List<Callback> Planned(CheckpointFolder folder, CancellationToken stop) =>
+            [new LearningRateScheduler(LearningRateSchedule.Parse("one-cycle")), new ExponentialMovingAverage(0.9), new Checkpointing(folder, 5, stop: stop)];
+
+        using var reference = NewModel();
+        var expected = reference.Fit(train, validation, Options("sgd"), Planned(new CheckpointFolder(dir.File("a")), default));
+
+        var folder = new CheckpointFolder(dir.File("b"));
+        using var stop = new CancellationTokenSource();
+        using (var interrupted = NewModel())
+            Assert.Throws<TrainingInterruptedException>(() =>
+                interrupted.Fit(train, validation, Options("sgd"), [new StopAt(3, 7, stop), .. Planned(folder, stop.Token)]));
+
+        using var resumed = NewModel();
+        var history = resumed.Fit(train, validation, Options("sgd") with { ResumeFrom = folder.ReadLatest() }, Planned(folder, default));
+        AssertSameWeights(reference, resumed);  // the averaged weights, put in place at the end
+        Assert.Equal(Without(expected, "seconds", "images_per_s"), Without(history, "seconds", "images_per_s"));
     }
 
     [Fact]
