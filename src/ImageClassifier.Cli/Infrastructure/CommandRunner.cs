@@ -50,5 +50,6 @@ public static class CommandRunner
     }
 
     static bool IsUserError(Exception e) => e is DatasetException or ImageDecodeException or ModelException or ModelFileException
-        or ArgumentException or IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException;
+        or ArgumentException or IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException
+        or Training.Checkpoints.NonFiniteLossException;
 }

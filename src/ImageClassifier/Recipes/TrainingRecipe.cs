@@ -90,6 +90,28 @@ public sealed partial record TrainingRecipe
     /// <summary>Show progress by rewriting one line (on a terminal) rather than printing lines.</summary>
     [JsonIgnore] public bool InteractiveProgress { get; init; }
 
+    /// <summary>
+    /// With an output folder, a training checkpoint is written at the end of every epoch and, when this is above 0,
+    /// every that many batches too (the newest two kept in checkpoints/). Stored in the checkpoint, not in the JSON.
+    /// </summary>
+    [JsonIgnore] public int CheckpointEvery { get; init; }
+
+    /// <summary>What a NaN or infinite loss does (with an output folder): "stop" fails the run naming the epoch and batch;
+    /// "rollback" returns to the last checkpoint with the learning rate halved, at most <see cref="MaxNanRollbacks"/> times.</summary>
+    [JsonIgnore] public string OnNan { get; init; } = "stop";
+    public const int MaxNanRollbacks = 3;
+    public static readonly string[] NanPolicies = ["stop", "rollback"];
+
+    /// <summary>Continue the run whose checkpoints are in the output folder (see <see cref="ReadRun"/>), instead of starting afresh.</summary>
+    [JsonIgnore] public bool Resume { get; init; }
+
+    /// <summary>Cancelled to stop training after the current batch (SIGINT, SIGTERM): a checkpoint is written and
+    /// <see cref="Training.Checkpoints.TrainingInterruptedException"/> thrown.</summary>
+    [JsonIgnore] public CancellationToken Stop { get; init; }
+
+    /// <summary>What the caller wants stored with the checkpoints to start the run again (the CLI's data and runtime options).</summary>
+    [JsonIgnore] public System.Text.Json.Nodes.JsonObject? Invocation { get; init; }
+
     public static TrainingRecipe Default { get; } = new();
 
     /// <summary>Checks every value before anything is loaded or trained.</summary>
@@ -105,6 +127,8 @@ public sealed partial record TrainingRecipe
         if (ReduceLrFactor is <= 0 or >= 1 || double.IsNaN(ReduceLrFactor))
             throw new ArgumentException($"The reduce-LR factor must be between 0 and 1, not {ReduceLrFactor}.");
         if (MinLr < 0 || double.IsNaN(MinLr)) throw new ArgumentException($"The minimum learning rate must not be negative ({MinLr}).");
+        if (CheckpointEvery < 0) throw new ArgumentException($"Checkpoint-every must not be negative ({CheckpointEvery}).");
+        if (!NanPolicies.Contains(OnNan)) throw new ArgumentException($"On-NaN must be {string.Join(" or ", NanPolicies)}, not '{OnNan}'.");
         LearningRateSchedule.Parse(Schedule);
         if (Ema is { } decay && decay is not (> 0 and < 1)) throw new ArgumentException($"The EMA decay must be between 0 and 1 (e.g. 0.999), not {decay}.");
         if (BudgetSeconds is { } budget && !(budget > 0)) throw new ArgumentException($"The time budget must be positive, not {budget} seconds.");

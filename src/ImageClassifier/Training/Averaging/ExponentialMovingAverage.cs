@@ -1,4 +1,5 @@
 using ImageClassifier.Training.Callbacks;
+using ImageClassifier.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Training.Averaging;
@@ -11,9 +12,9 @@ namespace ImageClassifier.Training.Averaging;
 /// last step's; integer buffers (batches tracked) are copied. With <paramref name="warmup"/> the decay starts low,
 /// min(decay, (1 + n) / (10 + n)) after n updates, so the first steps' random weights fade quickly.
 /// </summary>
-public sealed class ExponentialMovingAverage(double decay, bool warmup = true) : Callback, IDisposable
+public sealed class ExponentialMovingAverage(double decay, bool warmup = true) : Callback, IDisposable, IStatefulCallback
 {
-    readonly List<(Tensor Live, Tensor Average)> pairs = [];
+    readonly List<(string Name, Tensor Live, Tensor Average)> pairs = [];
     long updates;
 
     public double Decay { get; } = decay is > 0 and < 1 ? decay
@@ -27,15 +28,15 @@ public sealed class ExponentialMovingAverage(double decay, bool warmup = true) :
         Release();
         updates = 0;
         using var _ = no_grad();
-        foreach (var (_, live) in context.Model.Network.state_dict())
-            pairs.Add((live, live.detach().clone().DetachFromDisposeScope()));
+        foreach (var (name, live) in context.Model.Network.state_dict())
+            pairs.Add((name, live, live.detach().clone().DetachFromDisposeScope()));
     }
 
     public override void OnBatchEnd(TrainingContext context, BatchLog batch)
     {
         double d = CurrentDecay;
         using var _ = no_grad();
-        foreach (var (live, average) in pairs)
+        foreach (var (_, live, average) in pairs)
         {
             if (live.is_floating_point()) average.mul_(d).add_(live, alpha: 1 - d);
             else average.copy_(live);
@@ -47,13 +48,33 @@ public sealed class ExponentialMovingAverage(double decay, bool warmup = true) :
     public override void OnTrainEnd(TrainingContext context)
     {
         using var _ = no_grad();
-        foreach (var (live, average) in pairs) live.copy_(average);
+        foreach (var (_, live, average) in pairs) live.copy_(average);
         Release();
+    }
+
+    public string StateName => "exponential_moving_average";
+
+    /// <summary>The update count and the averages (a checkpoint writes them; they stay this callback's).</summary>
+    public CallbackState SaveState()
+    {
+        var state = new CallbackState();
+        state.Values["updates"] = updates;
+        foreach (var (name, _, average) in pairs) state.Tensors[name] = average;
+        return state;
+    }
+
+    public void RestoreState(CallbackState state)
+    {
+        updates = state.Get<long>("updates");
+        using var _ = no_grad();
+        foreach (var (name, _, average) in pairs)
+            if (state.Tensors.TryGetValue(name, out var saved)) average.copy_(saved);
+        foreach (var saved in state.Tensors.Values) saved.Dispose();
     }
 
     void Release()
     {
-        foreach (var (_, average) in pairs) average.Dispose();
+        foreach (var (_, _, average) in pairs) average.Dispose();
         pairs.Clear();
     }
 

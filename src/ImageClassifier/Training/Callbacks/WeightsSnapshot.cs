@@ -14,6 +14,12 @@ public sealed class WeightsSnapshot : IDisposable
         state = module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
     }
 
+    /// <summary>A snapshot of tensors read back from a checkpoint (it owns them).</summary>
+    internal WeightsSnapshot(Dictionary<string, Tensor> tensors) => state = tensors;
+
+    /// <summary>The copied tensors by name (a checkpoint writes them).</summary>
+    internal IReadOnlyDictionary<string, Tensor> Tensors => state;
+
     public void RestoreInto(nn.Module module)
     {
         using var noGrad = no_grad();
