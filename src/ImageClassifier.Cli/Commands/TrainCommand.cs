@@ -18,6 +18,7 @@ public static class TrainCommand
         var recipeOptions = new RecipeOptions();
         var transfer = new TransferOptions();
         var feed = new FeedOptions();
+        var distributed = new DistributedOptions();
         var noReport = new Option<bool>("--no-report") { Description = "Do not write report.html (the HTML report of the trained model)." };
         var output = new Option<string?>("--output", "-o") { Description = "Output folder for model.imgclass, history.csv/json, summary.json and report.html (default out/<dataset>)." };
 
@@ -29,21 +30,27 @@ public static class TrainCommand
         command.Options.Add(output);
         command.Options.Add(noReport);
         feed.AddTo(command, streaming: true);
+        distributed.AddTo(command);
 
         command.SetRun((parse, terminal) =>
         {
             bool json = parse.GetValue(runtime.Json);
             var log = json ? terminal.Error : terminal.Out; // with --json, stdout holds only the result
-            var recipe = recipeOptions.Recipe(parse, runtime.Seed, feed, transfer, data.ImageSizeValue(parse));
+            var recipe = distributed.Apply(parse, recipeOptions.Recipe(parse, runtime.Seed, feed, transfer, data.ImageSizeValue(parse)));
             recipe = recipe with
             {
                 Report = recipe.Report && !parse.GetValue(noReport),
                 Device = runtime.Apply(parse),
-                InteractiveProgress = !json && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected,
+                InteractiveProgress = !json && recipe.Distributed is null && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected,
             };
-            var result = RecipeOptions.WithOptionNames(() =>
-                recipe.Run(data.Source(parse), parse.GetValue(output), data.TrainingData(parse, terminal, feed, log), log));
-
+            TrainingResult? result = null;
+            int code = DistributedOptions.Run(() =>
+            {
+                result = RecipeOptions.WithOptionNames(() =>
+                    recipe.Run(data.Source(parse), parse.GetValue(output), data.TrainingData(parse, terminal, feed, log), log));
+                return 0;
+            }, terminal.Error);
+            if (result is null || !DistributedOptions.Prints) return code; // in a job, rank 0 alone prints the result
             if (json) terminal.WriteJson(result);
             else
             {

@@ -8,7 +8,7 @@ namespace ImageClassifier.Recipes;
 /// weights restored, reduce-LR on plateau, progress, and with an output folder the best-only checkpoint and the history files, all watching
 /// the recipe's monitored metric (the training one when there is no validation data).
 /// </summary>
-sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validating, TextWriter log)
+sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validating, TextWriter log, Func<IEnumerable<Callback>>? distributed = null)
 {
     readonly string watched = validating ? recipe.Monitor : recipe.Monitor.Replace("val_", "");
     EarlyStopping? stopper;
@@ -23,6 +23,7 @@ sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validat
         stopper = new EarlyStopping(watched, recipe.Patience, restoreBestWeights: true);
         return
         [
+            .. distributed?.Invoke() ?? [], // first: the others see the job's combined figures
             new TerminateOnNaN(),
             stopper,
             new ReduceLROnPlateau(watched, recipe.ReduceLrFactor, recipe.ReduceLrPatience, recipe.MinLr),

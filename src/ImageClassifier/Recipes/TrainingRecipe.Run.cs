@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Distributed;
 using ImageClassifier.Engine;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Imaging;
@@ -47,11 +48,17 @@ public sealed partial record TrainingRecipe
         log ??= TextWriter.Null;
         var clock = Stopwatch.StartNew();
         string folder = output ?? DefaultOutputFolder(data.Name);
-        Directory.CreateDirectory(folder);
         string modelPath = Path.Combine(folder, "model" + ModelFile.Extension);
-        using var fitted = Fit(data, log, folder);
+        // In a distributed job rank 0 alone writes; the other ranks only train.
+        bool writes = Distributed is null || DistributedRun.Start(Distributed).IsRoot;
+        if (writes) Directory.CreateDirectory(folder);
+        using var fitted = Fit(data, log, writes ? folder : null);
         var (model, history, stages) = (fitted.Model, fitted.History, fitted.Stages);
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
+        if (!writes)
+            return new TrainingResult(data.Name, model.Spec.Architecture, fitted.Epochs, fitted.BestEpoch, train.Count, validation?.Count ?? 0,
+                fitted.BestEpoch > 0 ? history.Epochs[fitted.BestEpoch - 1].GetValueOrDefault("val_accuracy", double.NaN) : double.NaN,
+                null, null, Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath), null, null, null);
 
         EvaluationResult? tested = test is { Count: > 0 } ? model.Evaluate(test) : null;
         var best = history.Epochs[Math.Max(fitted.BestEpoch, 1) - 1];
@@ -88,12 +95,20 @@ public sealed partial record TrainingRecipe
     {
         Validate();
         log ??= TextWriter.Null;
+        var distributed = Distributed is null ? null : DistributedRun.Start(Distributed);
+        if (distributed is { IsRoot: false }) (log, folder) = (TextWriter.Null, null); // rank 0 alone logs and writes
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
         log.WriteLine($"Data: {data.Name}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {test?.Count ?? 0:N0} test images of {train.Shape}, {train.ClassNames.Count} classes");
         var options = OptionsFor(train.Labels, train.ClassNames.Count, log);
         if (options.Augmentation is not null) log.WriteLine($"Augmentation: {options.Augmentation}");
         if (options.Sampler is not null) log.WriteLine("Oversampling: every class drawn equally often (with replacement)");
         options.Validate();
+        if (distributed is not null)
+        {
+            options = distributed.Adapt(options);
+            log.WriteLine($"Distributed: {distributed.Communicator.Size} ranks, {BatchSize} images per rank and step ({BatchSize * distributed.Communicator.Size} in all), "
+                + (Distributed!.ScaleLearningRate && distributed.Communicator.Size > 1 ? $"learning rate {LearningRate:g3} x {distributed.Communicator.Size} after {Distributed.WarmupEpochs} warmup epoch(s)" : $"learning rate {LearningRate:g3} unscaled"));
+        }
         var stages = Transfer?.Stages;
 
         var model = CreateModel(data);
@@ -101,7 +116,8 @@ public sealed partial record TrainingRecipe
         {
             log.WriteLine(model.Summary().ToText(model.Spec.Architecture));
             if (Transfer is not null) log.WriteLine($"Preprocessing: {model.Preprocessing}");
-            var callbacks = new RecipeCallbacks(this, folder, validation is not null, log);
+            distributed?.CheckConsistency(model, train, validation?.Count ?? 0, test?.Count ?? 0, ToJson() + Distributed);
+            var callbacks = new RecipeCallbacks(this, folder, validation is not null, log, distributed is null ? null : distributed.Callbacks);
             if (stages is null)
             {
                 var history = model.Fit(train, validation, options, callbacks.For("train"));

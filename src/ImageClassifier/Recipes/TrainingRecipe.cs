@@ -62,6 +62,9 @@ public sealed partial record TrainingRecipe
     /// <summary>Write report.html beside the model.</summary>
     public bool Report { get; init; } = true;
 
+    /// <summary>Train as one rank of an MPI job (launched by mpirun); null: a single process. Not part of a saved configuration.</summary>
+    [JsonIgnore] public Distributed.DistributedTraining? Distributed { get; init; }
+
     /// <summary>Where the model trains; the CPU by default. Not part of a saved configuration.</summary>
     [JsonIgnore] public TorchSharp.torch.Device? Device { get; init; }
 
@@ -88,6 +91,7 @@ public sealed partial record TrainingRecipe
         if (MinLr < 0 || double.IsNaN(MinLr)) throw new ArgumentException($"The minimum learning rate must not be negative ({MinLr}).");
         if (Augment is not null) AugmentationSpec.Parse(Augment);
         if (RareAugment is not null) AugmentationSpec.Parse(RareAugment);
+        Distributed?.Validate();
         if (Transfer is not null)
         {
             Transfer.Validate();

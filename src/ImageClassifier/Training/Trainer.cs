@@ -93,6 +93,7 @@ public static class Trainer
             logs["lr"] = learningRate;
             logs["seconds"] = seconds;
             logs["images_per_s"] = seen / seconds;
+            hooks.ForEach(h => h.OnEpochLogs(context, epoch, logs));
             context.History.Add(logs);
             hooks.ForEach(h => h.OnEpochEnd(context, epoch, logs));
         }
