@@ -43,6 +43,7 @@ public sealed class DistributedRun
     {
         yield return new MetricAverager(Communicator);
         yield return new GradientAverager(Communicator, Settings.BucketBytes);
+        if (Settings.SyncBatchNorm && Communicator.Size > 1) yield return new SyncBatchNorm(Communicator);
         if (Settings.ScaleLearningRate && Communicator.Size > 1) yield return new LearningRateScaling(Communicator.Size, Settings.WarmupEpochs);
     }
 
