@@ -69,15 +69,16 @@ public sealed class Communicator
     /// <summary>The started communicator, or null.</summary>
     public static Communicator? Current => current;
 
-    /// <summary>Sums a contiguous float32 CPU tensor over all ranks, in place (no copy), when <see cref="Wait"/>ed.</summary>
+    /// <summary>Sums a contiguous float32 or float64 CPU tensor over all ranks, in place (no copy), when <see cref="Wait"/>ed.</summary>
     public Task<bool> StartAllreduceSum(Tensor values)
     {
-        if (values.dtype != ScalarType.Float32 || !values.is_contiguous() || values.device_type != TorchSharp.DeviceType.CPU)
-            throw new ArgumentException("Allreduce takes a contiguous float32 tensor on the CPU.");
+        if (values.dtype is not (ScalarType.Float32 or ScalarType.Float64) || !values.is_contiguous() || values.device_type != TorchSharp.DeviceType.CPU)
+            throw new ArgumentException("Allreduce takes a contiguous float32 or float64 tensor on the CPU.");
         int count = checked((int)values.numel());
+        var type = values.dtype == ScalarType.Float32 ? MpiNative.Float : MpiNative.Double;
         return mpi.Start(() =>
         {
-            Check(MpiNative.MPI_Allreduce(MpiNative.InPlace, ref MemoryMarshal.GetReference(values.bytes), count, MpiNative.Float, MpiNative.Sum, world), "MPI_Allreduce");
+            Check(MpiNative.MPI_Allreduce(MpiNative.InPlace, ref MemoryMarshal.GetReference(values.bytes), count, type, MpiNative.Sum, world), "MPI_Allreduce");
             return true;
         });
     }

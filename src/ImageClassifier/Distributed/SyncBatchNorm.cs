@@ -47,11 +47,14 @@ public sealed class SyncBatchNorm(Communicator communicator) : Callback
         var dims = Enumerable.Range(0, (int)x.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
         long channels = x.shape[1];
         long local = x.numel() / channels;
-        var stats = cat([x.sum(dims), x.square().sum(dims), full(1, local, x.dtype, x.device)]);
+        // Moments in float64: the variance as E[x^2] - E[x]^2 loses float32's digits where the mean is large against the spread.
+        var wide = x.to_type(ScalarType.Float64);
+        var stats = cat([wide.sum(dims), wide.square().sum(dims), full(1, local, ScalarType.Float64, x.device)]);
         var total = AllreduceSum.apply(stats);
         var count = total[2 * channels];
-        var mean = total.narrow(0, 0, channels) / count;
-        var variance = (total.narrow(0, channels, channels) / count - mean.square()).clamp_min(0);
+        var mean64 = total.narrow(0, 0, channels) / count;
+        var mean = mean64.to_type(x.dtype);
+        var variance = (total.narrow(0, channels, channels) / count - mean64.square()).clamp_min(0).to_type(x.dtype);
         var shape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
         shape[1] = channels;
         var y = (x - mean.view(shape)) * (variance + layer.eps).rsqrt().view(shape);
@@ -61,7 +64,7 @@ public sealed class SyncBatchNorm(Communicator communicator) : Callback
         {
             using var _ = no_grad();
             double momentum = layer.momentum ?? 0.1;
-            double n = count.item<float>();
+            double n = count.item<double>();
             layer.running_mean!.copy_(before.Mean * (1 - momentum) + mean.detach() * momentum);
             layer.running_var!.copy_(before.Var * (1 - momentum) + variance.detach() * (n / Math.Max(n - 1, 1)) * momentum);
             before.Mean.Dispose();
