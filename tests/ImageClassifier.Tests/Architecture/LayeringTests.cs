@@ -18,6 +18,8 @@ public partial class LayeringTests
         ["Data"] = ["Imaging", "Engine", "IO"],
         ["Models"] = ["Imaging", "Engine", "IO"],
         ["Serialization"] = ["Models", "Imaging", "Engine", "IO"],
+        // Data-parallel training plugs into the training loop; the recipes (and the CLI) above it turn it on.
+        ["Distributed"] = ["Training", "Serialization", "Models", "Data", "Imaging", "Engine", "IO"],
     };
 
     [Fact]

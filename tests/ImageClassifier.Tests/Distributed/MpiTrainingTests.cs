@@ -111,6 +111,27 @@ public class MpiTrainingTests
     }
 
     [SkippableFact]
+    public void Two_ranks_stream_a_folder_with_augmentation_class_weights_and_oversampling()
+    {
+        Skip.If(MpiJob.Mpirun is null, "Open MPI (mpirun) is not installed: apt-get install openmpi-bin");
+        using var temp = new TempDirectory();
+        string folder = ImageFolders.FashionMnistPngs(Path.Combine(temp.Path, "pngs"), [0, 1, 2], perClass: 40);
+
+        var job = MpiJob.Run(2, ["train", "-d", Path.Combine(folder, "train"), "--epochs", "2", "--model", "mlp", "--threads", "1", "-b", "16",
+            "--stream", "--augment", "flip", "--class-weights", "balanced", "--oversample", "--no-report", "-o", "out", "--distributed"], temp.Path, Limit);
+
+        Assert.True(job.ExitCode == 0, job.Output);
+        Assert.Contains("Distributed: 2 ranks, 16 images per rank and step (32 in all), learning rate 0.001 x 2 after 2 warmup epoch(s)", job.Output);
+        var history = File.ReadAllLines(Path.Combine(temp.Path, "out", "history.csv"));
+        Assert.Contains("allreduce_ms", history[0]);
+        Assert.Equal(3, history.Length);
+        // The warmup: epoch 1 starts at --lr, and the rate rises over the warmup's steps towards 2 x --lr.
+        int lr = Array.IndexOf(history[0].Split(','), "lr");
+        double Rate(int epoch) => double.Parse(history[epoch].Split(',')[lr], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Rate(1) <= Rate(2) && Rate(2) > 0.001 && Rate(2) < 0.002, string.Join("\n", history));
+    }
+
+    [SkippableFact]
     public void Ranks_given_different_data_stop_together_with_one_message()
     {
         Skip.If(MpiJob.Mpirun is null, "Open MPI (mpirun) is not installed: apt-get install openmpi-bin");
