@@ -19,6 +19,7 @@ public static class CliApp
         AugmentCommand.Create(),
         CvCommand.Create(),
         TuneCommand.Create(),
+        LrFindCommand.Create(),
         BenchCommand.Create(),
     };
 

@@ -26,7 +26,7 @@ public static class TrainCommand
         data.AddTo(command);
         runtime.AddTo(command);
         transfer.AddTo(command);
-        recipeOptions.AddTo(command);
+        recipeOptions.AddTo(command, withBudget: true);
         command.Options.Add(output);
         command.Options.Add(noReport);
         feed.AddTo(command, streaming: true);

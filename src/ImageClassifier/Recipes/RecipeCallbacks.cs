@@ -1,35 +1,50 @@
 using ImageClassifier.Serialization;
+using ImageClassifier.Training.Averaging;
+using ImageClassifier.Training.Budget;
 using ImageClassifier.Training.Callbacks;
+using ImageClassifier.Training.Schedules;
 
 namespace ImageClassifier.Recipes;
 
 /// <summary>
 /// The callbacks of a <see cref="TrainingRecipe"/>, fresh for each stage: stop on NaN, early stopping with the best
-/// weights restored, reduce-LR on plateau, progress, and with an output folder the best-only checkpoint and the history files, all watching
-/// the recipe's monitored metric (the training one when there is no validation data).
+/// weights restored and reduce-LR on plateau (or, instead of both, a learning-rate schedule and/or a moving average of
+/// the weights, which plan and use the whole run), a time budget, progress, and with an output folder the best-only
+/// checkpoint and the history files, all watching the recipe's monitored metric (the training one when there is no
+/// validation data).
 /// </summary>
-sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validating, TextWriter log, Func<IEnumerable<Callback>>? distributed = null)
+sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validating, TextWriter log, Func<TimeBudget>? budget = null,
+    Func<IEnumerable<Callback>>? distributed = null)
 {
     readonly string watched = validating ? recipe.Monitor : recipe.Monitor.Replace("val_", "");
     EarlyStopping? stopper;
 
-    /// <summary>The best epoch of the last stage (1-based), as early stopping saw it.</summary>
+    /// <summary>The best epoch of the last stage (1-based) as early stopping saw it; 0 without early stopping (the last epoch counts).</summary>
     public int BestEpoch => stopper?.BestEpoch ?? 0;
+
+    /// <summary>The last stage's time budget, when the recipe has one.</summary>
+    public TimeBudget? Budget { get; private set; }
 
     /// <param name="stage">"train", "head" or "fine-tune": the fine-tuning stage writes fine-tune-history.*.</param>
     public IEnumerable<Callback> For(string stage)
     {
         string prefix = stage == "fine-tune" ? "fine-tune-" : "";
-        stopper = new EarlyStopping(watched, recipe.Patience, restoreBestWeights: true);
+        var schedule = LearningRateSchedule.Parse(recipe.Schedule);
+        bool planned = schedule is not ConstantRate || recipe.Ema is not null;
+        stopper = planned ? null : new EarlyStopping(watched, recipe.Patience, restoreBestWeights: true);
+        Budget = budget?.Invoke();
         return
         [
             .. distributed?.Invoke() ?? [], // first: the others see the job's combined figures
             new TerminateOnNaN(),
-            stopper,
-            new ReduceLROnPlateau(watched, recipe.ReduceLrFactor, recipe.ReduceLrPatience, recipe.MinLr),
+            .. planned ? [] : new Callback[] { stopper!, new ReduceLROnPlateau(watched, recipe.ReduceLrFactor, recipe.ReduceLrPatience, recipe.MinLr) },
+            .. schedule is ConstantRate ? [] : new Callback[] { new LearningRateScheduler(schedule) },
+            .. Budget is null ? [] : new Callback[] { Budget },
             .. Files(prefix),
             new ProgressLogger(log, recipe.InteractiveProgress),
             .. recipe.ExtraCallbacks?.Invoke(stage) ?? [],
+            // Last, so that the averaged weights are what the model holds when training ends.
+            .. recipe.Ema is { } decay ? new Callback[] { new ExponentialMovingAverage(decay) } : [],
         ];
     }
 

@@ -22,6 +22,7 @@ public sealed partial record TrainingRecipe
     /// </summary>
     public TrainingResult Run(string source, string? output = null, TrainingDataOptions? data = null, TextWriter? log = null)
     {
+        var clock = Stopwatch.StartNew();   // a time budget counts the loading too
         Validate();
         data ??= new TrainingDataOptions();
         if (Transfer is not null)
@@ -32,7 +33,7 @@ public sealed partial record TrainingRecipe
         using var loaded = TrainingData.Load(source, data, ValidationSplit, Seed);
         // The source as given (a path made absolute), so that evaluate can find the data again.
         string recorded = File.Exists(source) || Directory.Exists(source) ? Path.GetFullPath(source) : source;
-        return Run(loaded, output, log, recorded);
+        return Run(loaded, output, log, recorded, clock);
     }
 
     /// <summary>
@@ -41,18 +42,17 @@ public sealed partial record TrainingRecipe
     /// (fine-tune-history.* for a second transfer stage), summary.json and report.html. The model is evaluated
     /// on the test split when there is one.
     /// </summary>
-    public TrainingResult Run(TrainingData data, string? output = null, TextWriter? log = null) => Run(data, output, log, data.Name);
+    public TrainingResult Run(TrainingData data, string? output = null, TextWriter? log = null) => Run(data, output, log, data.Name, Stopwatch.StartNew());
 
-    TrainingResult Run(TrainingData data, string? output, TextWriter? log, string recordedSource)
+    TrainingResult Run(TrainingData data, string? output, TextWriter? log, string recordedSource, Stopwatch clock)
     {
         log ??= TextWriter.Null;
-        var clock = Stopwatch.StartNew();
         string folder = output ?? DefaultOutputFolder(data.Name);
         string modelPath = Path.Combine(folder, "model" + ModelFile.Extension);
         // In a distributed job rank 0 alone writes; the other ranks only train.
         bool writes = Distributed is null || DistributedRun.Start(Distributed).IsRoot;
         if (writes) Directory.CreateDirectory(folder);
-        using var fitted = Fit(data, log, writes ? folder : null);
+        using var fitted = Fit(data, log, writes ? folder : null, clock);
         var (model, history, stages) = (fitted.Model, fitted.History, fitted.Stages);
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
         if (!writes)
@@ -60,7 +60,8 @@ public sealed partial record TrainingRecipe
                 fitted.BestEpoch > 0 ? history.Epochs[fitted.BestEpoch - 1].GetValueOrDefault("val_accuracy", double.NaN) : double.NaN,
                 null, null, Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath), null, null, null);
 
-        EvaluationResult? tested = test is { Count: > 0 } ? model.Evaluate(test) : null;
+        var tta = Tta is null ? null : TestTimeAugmentation.Parse(Tta);
+        EvaluationResult? tested = test is { Count: > 0 } ? model.Evaluate(test, tta: tta) : null;
         var best = history.Epochs[Math.Max(fitted.BestEpoch, 1) - 1];
         model.Training = new TrainingSummary(recordedSource, train.Count, validation?.Count ?? 0, fitted.Epochs, fitted.BestEpoch,
             Optimizer, LearningRate, BatchSize, Seed, clock.Elapsed.TotalSeconds,
@@ -83,6 +84,8 @@ public sealed partial record TrainingRecipe
             Math.Round(clock.Elapsed.TotalSeconds, 1), Path.GetFullPath(folder), Path.GetFullPath(modelPath), report,
             stages?.Select(StageSummary.Of).ToArray(), tested?.Count);
         result.Write(Path.Combine(folder, TrainingResult.FileName));
+        if (BudgetSeconds is { } budget)
+            log.WriteLine(FormattableString.Invariant($"Finished in {clock.Elapsed.TotalSeconds:0}s of the {budget:0}s budget"));
         return result;
     }
 
@@ -91,7 +94,9 @@ public sealed partial record TrainingRecipe
     /// returns it with its history; writes nothing unless <paramref name="folder"/> is given (then the best-epoch
     /// checkpoint and the history files go there).
     /// </summary>
-    public FittedModel Fit(TrainingData data, TextWriter? log = null, string? folder = null)
+    public FittedModel Fit(TrainingData data, TextWriter? log = null, string? folder = null) => Fit(data, log, folder, Stopwatch.StartNew());
+
+    FittedModel Fit(TrainingData data, TextWriter? log, string? folder, Stopwatch clock)
     {
         Validate();
         log ??= TextWriter.Null;
@@ -117,7 +122,7 @@ public sealed partial record TrainingRecipe
             log.WriteLine(model.Summary().ToText(model.Spec.Architecture));
             if (Transfer is not null) log.WriteLine($"Preprocessing: {model.Preprocessing}");
             distributed?.CheckConsistency(model, train, validation?.Count ?? 0, test?.Count ?? 0, ToJson() + Distributed);
-            var callbacks = new RecipeCallbacks(this, folder, validation is not null, log, distributed is null ? null : distributed.Callbacks);
+            var callbacks = new RecipeCallbacks(this, folder, validation is not null, log, Budget(data, clock, log), distributed is null ? null : distributed.Callbacks);
             if (stages is null)
             {
                 var history = model.Fit(train, validation, options, callbacks.For("train"));
@@ -137,10 +142,25 @@ public sealed partial record TrainingRecipe
         }
     }
 
+    // Without early stopping (a schedule or a moving average plans the whole run) the last epoch is the one kept.
     static FittedModel Fitted(Classifier model, History history, IReadOnlyList<StageResult>? stages, int bestEpoch) =>
         history.Count == 0
             ? throw new ModelException("Training stopped before finishing an epoch.")
-            : new FittedModel(model, history, stages, bestEpoch);
+            : new FittedModel(model, history, stages, bestEpoch > 0 ? bestEpoch : history.Count);
+
+    /// <summary>
+    /// The time budget's callback, when the recipe has a budget: it keeps back, for the end of the run, the time to
+    /// evaluate the test split (every TTA view, at about three times the training speed: no backward pass) and a
+    /// fixed 5 s for saving the model (10 s with the report to write).
+    /// </summary>
+    Func<Training.Budget.TimeBudget>? Budget(TrainingData data, Stopwatch clock, TextWriter log)
+    {
+        if (BudgetSeconds is not { } seconds) return null;
+        int views = Tta is null ? 1 : TestTimeAugmentation.Parse(Tta).ViewCount;
+        long evaluated = (long)(data.Test?.Count ?? 0) * views;
+        return () => new Training.Budget.TimeBudget(TimeSpan.FromSeconds(seconds), clock,
+            imagesPerSecond => TimeSpan.FromSeconds(evaluated / (3 * imagesPerSecond) + (Report ? 10 : 5)), report: log.WriteLine);
+    }
 
     /// <summary>
     /// A fresh model for <paramref name="data"/>, seeded with <see cref="Seed"/> (so the same recipe starts from the

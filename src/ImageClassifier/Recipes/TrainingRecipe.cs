@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Evaluation;
 using ImageClassifier.Imaging.Augmentation;
 using ImageClassifier.Training;
+using ImageClassifier.Training.Schedules;
 
 namespace ImageClassifier.Recipes;
 
@@ -56,6 +58,23 @@ public sealed partial record TrainingRecipe
     /// <summary>Draw every class equally often (weighted sampling with replacement).</summary>
     public bool Oversample { get; init; }
 
+    /// <summary>
+    /// The learning-rate schedule, stepped per batch with the learning rate as its peak: constant, one-cycle or cosine
+    /// (warmup + cosine; see LearningRateSchedule.Parse). A schedule plans every step of the run, so with one early
+    /// stopping and reduce-LR are off and the last epoch's weights are kept.
+    /// </summary>
+    public string Schedule { get; init; } = "constant";
+    /// <summary>Decay of an exponential moving average of the weights (e.g. 0.999), which becomes the evaluated and saved model; null: off.</summary>
+    public double? Ema { get; init; }
+    /// <summary>
+    /// A wall-clock budget in seconds for the whole run (loading, training, evaluation and saving): the epochs are fitted to
+    /// it from the speed measured in the first steps; <see cref="Epochs"/> is only the plan until then (a schedule's first
+    /// steps follow it). null: no budget.
+    /// </summary>
+    public double? BudgetSeconds { get; init; }
+    /// <summary>Test-time augmentation for the evaluation on the test split (TestTimeAugmentation.Parse, e.g. "flip"); null: none.</summary>
+    public string? Tta { get; init; }
+
     /// <summary>Transfer learning from pretrained weights, in two stages; null: train from scratch.</summary>
     public TransferRecipe? Transfer { get; init; }
 
@@ -89,9 +108,20 @@ public sealed partial record TrainingRecipe
         if (ReduceLrFactor is <= 0 or >= 1 || double.IsNaN(ReduceLrFactor))
             throw new ArgumentException($"The reduce-LR factor must be between 0 and 1, not {ReduceLrFactor}.");
         if (MinLr < 0 || double.IsNaN(MinLr)) throw new ArgumentException($"The minimum learning rate must not be negative ({MinLr}).");
+        LearningRateSchedule.Parse(Schedule);
+        if (Ema is { } decay && decay is not (> 0 and < 1)) throw new ArgumentException($"The EMA decay must be between 0 and 1 (e.g. 0.999), not {decay}.");
+        if (BudgetSeconds is { } budget && !(budget > 0)) throw new ArgumentException($"The time budget must be positive, not {budget} seconds.");
+        if (Tta is not null) TestTimeAugmentation.Parse(Tta);
         if (Augment is not null) AugmentationSpec.Parse(Augment);
         if (RareAugment is not null) AugmentationSpec.Parse(RareAugment);
-        Distributed?.Validate();
+        if (Distributed is not null)
+        {
+            Distributed.Validate();
+            if (BudgetSeconds is not null)
+                throw new ArgumentException("A time budget does not work in distributed training (each rank would stop at its own time): leave out the budget, or set the epochs.");
+            if (Distributed.ScaleLearningRate && LearningRateSchedule.Parse(Schedule) is not ConstantRate)
+                throw new ArgumentException("A learning-rate schedule sets the rate every step, so distributed training cannot scale it: turn the scaling off (--no-lr-scaling) and give the schedule the rate for the whole job's batch.");
+        }
         if (Transfer is not null)
         {
             Transfer.Validate();

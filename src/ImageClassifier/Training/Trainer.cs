@@ -73,7 +73,7 @@ public static class Trainer
         int epochLength = sampler.Order(count, 1).Length;
         var context = new TrainingContext(model, optimizer, options, epochLength, validationLabels is not null);
         hooks.ForEach(h => h.OnTrainBegin(context));
-        for (int epoch = 1; epoch <= options.Epochs && !context.StopTraining; epoch++)
+        for (int epoch = 1; epoch <= context.Epochs && !context.StopTraining; epoch++)
         {
             hooks.ForEach(h => h.OnEpochBegin(context, epoch));
             double learningRate = context.LearningRate;

@@ -8,6 +8,8 @@ public sealed record Dense(int Units, string? Activation = null) : LayerSpec
 {
     public override string Kind => "Dense";
 
+    public override long MultiplyAdds(int[] input) => (long)Shapes.Product(input) * Units;
+
     public override (nn.Module<Tensor, Tensor>, int[]) Build(int[] input)
     {
         if (input.Length != 1)

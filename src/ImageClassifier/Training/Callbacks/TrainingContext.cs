@@ -13,6 +13,9 @@ public sealed class TrainingContext(Classifier model, optim.Optimizer optimizer,
     public bool HasValidation { get; } = hasValidation;
     public int StepsPerEpoch => (TrainCount + Options.BatchSize - 1) / Options.BatchSize;
 
+    /// <summary>The epochs the run plans: the options' at first; a time budget may re-plan them once it has measured the speed.</summary>
+    public int Epochs { get; set; } = options.Epochs;
+
     /// <summary>Set by a callback to end training after the current batch or epoch.</summary>
     public bool StopTraining { get; set; }
 

@@ -20,6 +20,18 @@ public sealed class WeightsSnapshot : IDisposable
         foreach (var (name, tensor) in module.state_dict()) tensor.copy_(state[name]);
     }
 
+    /// <summary>Disposing the returned scope restores the snapshot into <paramref name="module"/> and releases it.</summary>
+    public IDisposable RestoringInto(nn.Module module) => new Restorer(this, module);
+
+    sealed class Restorer(WeightsSnapshot snapshot, nn.Module module) : IDisposable
+    {
+        public void Dispose()
+        {
+            snapshot.RestoreInto(module);
+            snapshot.Dispose();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var tensor in state.Values) tensor.Dispose();
