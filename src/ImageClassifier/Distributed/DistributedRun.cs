@@ -31,11 +31,20 @@ public sealed class DistributedRun
         return new DistributedRun(settings, Communicator.Start(TimeSpan.FromSeconds(settings.TimeoutSeconds)));
     }
 
-    /// <summary>The options with this rank's share of every epoch, drawn from the sampler they would have used.</summary>
+    /// <summary>
+    /// The options with this rank's share of every epoch, drawn from the sampler they would have used, and a seed of
+    /// its own for what is random within a step (dropout masks, augmentation), so that the ranks do not all apply the
+    /// same random transformations to their different images; rank 0 keeps the seed (the initial weights come from
+    /// the recipe's seed on every rank).
+    /// </summary>
     public TrainingOptions Adapt(TrainingOptions options)
     {
         ISampler whole = options.Sampler ?? (options.Shuffle ? new ShuffleSampler(options.Seed) : new SequentialSampler());
-        return options with { Sampler = new DistributedSampler(whole, Communicator.Rank, Communicator.Size) };
+        return options with
+        {
+            Sampler = new DistributedSampler(whole, Communicator.Rank, Communicator.Size),
+            Seed = unchecked(options.Seed + 7919 * Communicator.Rank),
+        };
     }
 
     /// <summary>The callbacks of one training stage; they go first, so that the others see the combined figures.</summary>
