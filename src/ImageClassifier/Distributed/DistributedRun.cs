@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Models;
 using ImageClassifier.Training;
@@ -47,10 +48,29 @@ public sealed class DistributedRun
         };
     }
 
+    int validationShare;
+
+    /// <summary>
+    /// This rank's share of the validation set (every N-th image from its rank on), so that validation takes 1/N of the
+    /// time; the ranks' figures are combined, weighted by their shares, into those of the whole set. A set with fewer
+    /// images than ranks is evaluated whole on every rank.
+    /// </summary>
+    public ImageDataset? ShareOf(ImageDataset? validation)
+    {
+        if (validation is null || validation.Count < Communicator.Size)
+        {
+            validationShare = validation?.Count ?? 0;
+            return validation;
+        }
+        var share = validation.Subset(Enumerable.Range(0, validation.Count).Where(i => i % Communicator.Size == Communicator.Rank).ToArray());
+        validationShare = share.Count;
+        return share;
+    }
+
     /// <summary>The callbacks of one training stage; they go first, so that the others see the combined figures.</summary>
     public IEnumerable<Callback> Callbacks()
     {
-        yield return new MetricAverager(Communicator);
+        yield return new MetricAverager(Communicator, validationShare);
         yield return new GradientAverager(Communicator, Settings.BucketBytes);
         if (Settings.SyncBatchNorm && Communicator.Size > 1) yield return new SyncBatchNorm(Communicator);
         if (Settings.ScaleLearningRate && Communicator.Size > 1) yield return new LearningRateScaling(Communicator.Size, Settings.WarmupEpochs);

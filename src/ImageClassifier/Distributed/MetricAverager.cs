@@ -3,27 +3,30 @@ using ImageClassifier.Training.Callbacks;
 namespace ImageClassifier.Distributed;
 
 /// <summary>
-/// Combines each rank's training figures of an epoch before they are recorded, so that the history (and
-/// early stopping, reduce-LR and the checkpoint, which read it) is the same on every rank and describes the
-/// whole job: loss and accuracy averaged over the ranks (each rank saw as many images), images_per_s summed,
-/// seconds the slowest rank's. Validation figures need nothing: every rank holds the same weights and
-/// evaluates the whole validation set, so they are already a single process's.
+/// Combines each rank's figures of an epoch before they are recorded, so that the history (and early stopping,
+/// reduce-LR and the checkpoint, which read it) describes the whole job and is the same on every rank: training
+/// loss and accuracy averaged over the ranks (each saw as many images), validation loss and accuracy averaged
+/// weighted by each rank's share of the validation set (<paramref name="validationShare"/> images: the figures of
+/// the whole set), images_per_s summed, seconds the slowest rank's. Rank 0's result is then handed to every rank
+/// bit for bit, so that no summation order can make two ranks decide differently.
 /// </summary>
-public sealed class MetricAverager(Communicator communicator) : Callback
+public sealed class MetricAverager(Communicator communicator, int validationShare = 0) : Callback
 {
-    static readonly string[] Averaged = ["loss", "accuracy"];
-
     public override void OnEpochLogs(TrainingContext context, int epoch, Dictionary<string, double> logs)
     {
         if (communicator.Size == 1) return;
-        double seconds = logs["seconds"];
-        var sums = communicator.AllreduceSum([logs["loss"], logs["accuracy"], logs["images_per_s"]], "combining the epoch's figures");
-        logs["loss"] = sums[0] / communicator.Size;
-        logs["accuracy"] = sums[1] / communicator.Size;
-        logs["images_per_s"] = sums[2];
-        // The slowest rank's seconds: a max from a sum of one-hot vectors keeps to the one allreduce kind.
+        bool validated = logs.ContainsKey("val_loss");
+        double share = validated ? validationShare : 0;
         var each = new double[communicator.Size];
-        each[communicator.Rank] = seconds;
-        logs["seconds"] = communicator.AllreduceSum(each, "combining the epoch's figures").Max();
+        each[communicator.Rank] = logs["seconds"];
+        double[] local = [logs["loss"], logs["accuracy"], logs["images_per_s"],
+            share * logs.GetValueOrDefault("val_loss"), share * logs.GetValueOrDefault("val_accuracy"), share, .. each];
+        var sums = communicator.AllreduceSum(local, "combining the epoch's figures");
+        double n = communicator.Size;
+        double[] combined = [sums[0] / n, sums[1] / n, sums[2], sums[5] > 0 ? sums[3] / sums[5] : 0, sums[5] > 0 ? sums[4] / sums[5] : 0, sums[6..].Max()];
+        // Rank 0's numbers everywhere: a sum in which the other ranks give zeros is exact.
+        var agreed = communicator.AllreduceSum(communicator.IsRoot ? combined : new double[combined.Length], "combining the epoch's figures");
+        (logs["loss"], logs["accuracy"], logs["images_per_s"], logs["seconds"]) = (agreed[0], agreed[1], agreed[2], agreed[5]);
+        if (validated) (logs["val_loss"], logs["val_accuracy"]) = (agreed[3], agreed[4]);
     }
 }

@@ -122,16 +122,17 @@ public sealed partial record TrainingRecipe
             log.WriteLine(model.Summary().ToText(model.Spec.Architecture));
             if (Transfer is not null) log.WriteLine($"Preprocessing: {model.Preprocessing}");
             distributed?.CheckConsistency(model, train, validation?.Count ?? 0, test?.Count ?? 0, ToJson() + Distributed);
+            var validating = distributed is null ? validation : distributed.ShareOf(validation); // each rank validates its share
             var callbacks = new RecipeCallbacks(this, folder, validation is not null, log, Budget(data, clock, log), distributed is null ? null : distributed.Callbacks);
             if (stages is null)
             {
-                var history = model.Fit(train, validation, options, callbacks.For("train"));
+                var history = model.Fit(train, validating, options, callbacks.For("train"));
                 return Fitted(model, history, null, callbacks.BestEpoch);
             }
             // Transfer stages (feature caching, fine-tuning) work on images held in memory.
             var images = (train as InMemoryBatchSource)?.Dataset
                 ?? throw new ArgumentException("Transfer learning works on images held in memory, not streamed ones.");
-            var results = FineTuning.Train(model, images, validation, options, stages, callbacks.For, log.WriteLine);
+            var results = FineTuning.Train(model, images, validating, options, stages, callbacks.For, log.WriteLine);
             log.WriteLine(model.Summary().ToText(model.Spec.Architecture));
             return Fitted(model, results[^1].History, results, callbacks.BestEpoch);
         }
