@@ -12,6 +12,7 @@ public static class CliApp
         EvaluateCommand.Create(),
         ReportCommand.Create(),
         PredictCommand.Create(),
+        ExportCommand.Create(),
         ExplainCommand.Create(),
         SummaryCommand.Create(),
         InspectCommand.Create(),

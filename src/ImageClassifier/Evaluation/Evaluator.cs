@@ -8,7 +8,7 @@ namespace ImageClassifier.Evaluation;
 public static class Evaluator
 {
     /// <summary>Scores <paramref name="model"/> on <paramref name="data"/>; with <paramref name="tta"/>, on probabilities averaged over its views.</summary>
-    public static EvaluationResult Evaluate(this Classifier model, ImageDataset data, int batchSize = 512, TestTimeAugmentation? tta = null)
+    public static EvaluationResult Evaluate(this IImageClassifier model, ImageDataset data, int batchSize = 512, TestTimeAugmentation? tta = null)
     {
         if (data.Count == 0) throw new DatasetException($"Dataset '{data.Name}' is empty: there is nothing to evaluate.");
         if (data.ClassCount != model.ClassNames.Count)

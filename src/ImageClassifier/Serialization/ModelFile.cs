@@ -63,6 +63,8 @@ public static class ModelFile
             if (!File.Exists(inside)) throw new ModelFileException(path, $"is a folder without a model{Extension} file in it.");
             path = inside;
         }
+        if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            throw new ModelFileException(path, "an exported ONNX model: this command needs the imgclass model file (model" + Extension + "); predict and evaluate also take the .onnx.");
         if (!File.Exists(path)) throw new ModelFileException(path, "no such model file. Train one with `imgclass train`, which writes model" + Extension + " to its output folder.");
         ZipArchive zip;
         try { zip = ZipFile.OpenRead(path); }

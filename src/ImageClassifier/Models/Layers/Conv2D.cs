@@ -26,7 +26,7 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
         (long)Filters * PadFor(input[1]).Output * PadFor(input[2]).Output * input[0] * KernelSize * KernelSize;
 
     // Keras "same": output = ceil(in / stride), with the odd pixel of padding on the bottom/right.
-    (int Before, int After, int Output) PadFor(int size)
+    internal (int Before, int After, int Output) PadFor(int size)
     {
         if (Padding.Equals("valid", StringComparison.OrdinalIgnoreCase))
             return (0, 0, (size - KernelSize) / Stride + 1);
