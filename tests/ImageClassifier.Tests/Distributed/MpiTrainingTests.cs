@@ -174,7 +174,8 @@ public class MpiTrainingTests
         var (job, elapsed) = KillRankOneMidTraining("STOP");
 
         Assert.Equal(3, job.ExitCode); // Communicator.TimeoutExitCode, passed on by mpirun
-        Assert.Contains("error: rank 0 of 2: averaging gradients did not complete within 5 s: another rank has died or hangs. Stopping (the distributed timeout is 5 s).", job.Output);
+        // Usually met while averaging gradients; at an epoch's end it would be while combining the figures.
+        Assert.Matches(@"error: rank 0 of 2: (averaging gradients|combining the epoch's figures) did not complete within 5 s: another rank has died or hangs\. Stopping \(the distributed timeout is 5 s\)\.", job.Output);
         Assert.True(elapsed < TimeSpan.FromSeconds(5 + 25), $"the job took {elapsed.TotalSeconds:0} s to stop");
     }
 
