@@ -28,6 +28,7 @@ public static class TrainCommand
         var recipeOptions = new RecipeOptions();
         var transfer = new TransferOptions();
         var feed = new FeedOptions();
+        var distributed = new DistributedOptions();
         var noReport = new Option<bool>("--no-report") { Description = "Do not write report.html (the HTML report of the trained model)." };
         var output = new Option<string?>("--output", "-o") { Description = "Output folder for model.imgclass, history.csv/json, summary.json and report.html (default out/<dataset>). Locked while training: a second training into it fails." };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run in this output folder from its latest checkpoint, with the options it was started with (give nothing else but --threads, --device or --json)." };
@@ -46,13 +47,14 @@ public static class TrainCommand
         command.Options.Add(checkpointEvery);
         command.Options.Add(onNan);
         feed.AddTo(command, streaming: true);
+        distributed.AddTo(command);
 
         int Train(ParseResult parse, Terminal terminal, ResumableRun? resumed)
         {
             bool json = parse.GetValue(runtime.Json);
             var log = json ? terminal.Error : terminal.Out; // with --json, stdout holds only the result
             if (parse.GetValue(checkpointEvery) is < 0 and var every) throw new ArgumentException($"--checkpoint-every must not be negative ({every}).");
-            var recipe = resumed?.Recipe ?? recipeOptions.Recipe(parse, runtime.Seed, feed, transfer, data.ImageSizeValue(parse)) with
+            var recipe = resumed?.Recipe ?? distributed.Apply(parse, recipeOptions.Recipe(parse, runtime.Seed, feed, transfer, data.ImageSizeValue(parse))) with
             {
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 OnNan = parse.GetValue(onNan)!,
@@ -63,28 +65,32 @@ public static class TrainCommand
             {
                 Report = recipe.Report && !parse.GetValue(noReport),
                 Device = runtime.Apply(parse),
-                InteractiveProgress = !json && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected,
+                InteractiveProgress = !json && recipe.Distributed is null && ReferenceEquals(log, System.Console.Out) && !System.Console.IsOutputRedirected,
                 Stop = signals.Token,
             };
             string source = resumed?.Source ?? data.Source(parse);
-            TrainingResult result;
-            try
+            TrainingResult? result = null;
+            int code = DistributedOptions.Run(() =>
             {
-                result = RecipeOptions.WithOptionNames(() =>
-                    recipe.Run(source, resumed?.Folder ?? parse.GetValue(output), data.TrainingData(parse, terminal, feed, log), log));
-            }
-            catch (TrainingInterruptedException e)
-            {
-                terminal.Error.WriteLine(e.Message);
-                terminal.Error.WriteLine($"Resume with: imgclass train --resume {e.Folder}");
-                return StopSignals.ExitCode;
-            }
-            catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
-            {
-                terminal.Error.WriteLine("Stopped before training began; nothing was trained.");
-                return StopSignals.ExitCode;
-            }
-
+                try
+                {
+                    result = RecipeOptions.WithOptionNames(() =>
+                        recipe.Run(source, resumed?.Folder ?? parse.GetValue(output), data.TrainingData(parse, terminal, feed, log), log));
+                    return 0;
+                }
+                catch (TrainingInterruptedException e)
+                {
+                    terminal.Error.WriteLine(e.Message);
+                    terminal.Error.WriteLine($"Resume with: imgclass train --resume {e.Folder}");
+                    return StopSignals.ExitCode;
+                }
+                catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+                {
+                    terminal.Error.WriteLine("Stopped before training began; nothing was trained.");
+                    return StopSignals.ExitCode;
+                }
+            }, terminal.Error);
+            if (result is null || !DistributedOptions.Prints) return code; // in a job, rank 0 alone prints the result
             if (json) terminal.WriteJson(result);
             else
             {

@@ -17,7 +17,7 @@ namespace ImageClassifier.Recipes;
 /// done its part of the step.
 /// </summary>
 sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validating, TextWriter log, Func<TimeBudget>? budget = null,
-    bool failOnNan = false, CheckpointSettings? checkpoints = null)
+    bool failOnNan = false, CheckpointSettings? checkpoints = null, Func<IEnumerable<Callback>>? distributed = null)
 {
     readonly string watched = validating ? recipe.Monitor : recipe.Monitor.Replace("val_", "");
     EarlyStopping? stopper;
@@ -38,6 +38,7 @@ sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validat
         Budget = budget?.Invoke();
         return
         [
+            .. distributed?.Invoke() ?? [], // first: the others see the job's combined figures
             failOnNan ? new NonFiniteLossGuard() : new TerminateOnNaN(),
             .. checkpoints is { RateFactor: not 1 } ? [new ScaleLearningRateOnce(checkpoints.RateFactor)] : Array.Empty<Callback>(),
             .. planned ? [] : new Callback[] { stopper!, new ReduceLROnPlateau(watched, recipe.ReduceLrFactor, recipe.ReduceLrPatience, recipe.MinLr) },

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Distributed;
 using ImageClassifier.Engine;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Imaging;
@@ -47,7 +48,17 @@ public sealed partial record TrainingRecipe
     TrainingResult Run(TrainingData data, string? output, TextWriter? log, string recordedSource, Stopwatch clock)
     {
         log ??= TextWriter.Null;
-        using var folder = RunFolder.Open(output ?? DefaultOutputFolder(data.Name), log);
+        string outputFolder = output ?? DefaultOutputFolder(data.Name);
+        // In a distributed job rank 0 alone writes (and locks and clears the folder); the other ranks only train.
+        if (Distributed is not null && !DistributedRun.Start(Distributed).IsRoot)
+        {
+            using var trained = Fit(data, log, null, clock, null);
+            var bestLogs = trained.History.Epochs[trained.BestEpoch - 1];
+            return new TrainingResult(data.Name, trained.Model.Spec.Architecture, trained.Epochs, trained.BestEpoch, data.Train.Count, data.Validation?.Count ?? 0,
+                bestLogs.GetValueOrDefault("val_accuracy", double.NaN), null, null, Math.Round(clock.Elapsed.TotalSeconds, 1),
+                Path.GetFullPath(outputFolder), Path.GetFullPath(Path.Combine(outputFolder, "model" + ModelFile.Extension)), null, null, null);
+        }
+        using var folder = RunFolder.Open(outputFolder, log);
         TrainingCheckpoint? resumeFrom = null;
         if (Resume)
         {
@@ -111,12 +122,20 @@ public sealed partial record TrainingRecipe
     {
         Validate();
         log ??= TextWriter.Null;
+        var distributed = Distributed is null ? null : DistributedRun.Start(Distributed);
+        if (distributed is { IsRoot: false }) (log, folder) = (TextWriter.Null, null); // rank 0 alone logs and writes
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
         log.WriteLine($"Data: {data.Name}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {test?.Count ?? 0:N0} test images of {train.Shape}, {train.ClassNames.Count} classes");
         var options = OptionsFor(train.Labels, train.ClassNames.Count, log);
         if (options.Augmentation is not null) log.WriteLine($"Augmentation: {options.Augmentation}");
         if (options.Sampler is not null) log.WriteLine("Oversampling: every class drawn equally often (with replacement)");
         options.Validate();
+        if (distributed is not null)
+        {
+            options = distributed.Adapt(options);
+            log.WriteLine($"Distributed: {distributed.Communicator.Size} ranks, {BatchSize} images per rank and step ({BatchSize * distributed.Communicator.Size} in all), "
+                + (Distributed!.ScaleLearningRate && distributed.Communicator.Size > 1 ? $"learning rate {LearningRate:g3} x {distributed.Communicator.Size} after {Distributed.WarmupEpochs} warmup epoch(s)" : $"learning rate {LearningRate:g3} unscaled"));
+        }
         var stages = Transfer?.Stages;
         if (files?.ResumeFrom is not null && stages is not null)
             throw new ArgumentException("Resuming works for training from scratch; a transfer-learning run (--pretrained, --weights) must start again.");
@@ -141,16 +160,19 @@ public sealed partial record TrainingRecipe
                 }
                 if (resumeFrom is null) log.WriteLine(model.Summary().ToText(model.Spec.Architecture));
                 if (Transfer is not null) log.WriteLine($"Preprocessing: {model.Preprocessing}");
-                var callbacks = new RecipeCallbacks(this, folder, validation is not null, log, Budget(data, clock, log), files is not null, run);
+                distributed?.CheckConsistency(model, train, validation?.Count ?? 0, test?.Count ?? 0, ToJson() + Distributed);
+                var validating = distributed is null ? validation : distributed.ShareOf(validation); // each rank validates its share
+                var callbacks = new RecipeCallbacks(this, folder, validation is not null, log, Budget(data, clock, log), files is not null, run,
+                    distributed is null ? null : distributed.Callbacks);
                 if (stages is null)
                 {
-                    var history = model.Fit(train, validation, options with { ResumeFrom = resumeFrom }, callbacks.For("train"));
+                    var history = model.Fit(train, validating, options with { ResumeFrom = resumeFrom }, callbacks.For("train"));
                     return Fitted(model, history, null, callbacks.BestEpoch);
                 }
                 // Transfer stages (feature caching, fine-tuning) work on images held in memory.
                 var images = (train as InMemoryBatchSource)?.Dataset
                     ?? throw new ArgumentException("Transfer learning works on images held in memory, not streamed ones.");
-                var results = FineTuning.Train(model, images, validation, options, stages, callbacks.For, log.WriteLine);
+                var results = FineTuning.Train(model, images, validating, options, stages, callbacks.For, log.WriteLine);
                 log.WriteLine(model.Summary().ToText(model.Spec.Architecture));
                 return Fitted(model, results[^1].History, results, callbacks.BestEpoch);
             }

@@ -81,6 +81,9 @@ public sealed partial record TrainingRecipe
     /// <summary>Write report.html beside the model.</summary>
     public bool Report { get; init; } = true;
 
+    /// <summary>Train as one rank of an MPI job (launched by mpirun); null: a single process. Not part of a saved configuration.</summary>
+    [JsonIgnore] public Distributed.DistributedTraining? Distributed { get; init; }
+
     /// <summary>Where the model trains; the CPU by default. Not part of a saved configuration.</summary>
     [JsonIgnore] public TorchSharp.torch.Device? Device { get; init; }
 
@@ -135,6 +138,17 @@ public sealed partial record TrainingRecipe
         if (Tta is not null) TestTimeAugmentation.Parse(Tta);
         if (Augment is not null) AugmentationSpec.Parse(Augment);
         if (RareAugment is not null) AugmentationSpec.Parse(RareAugment);
+        if (Distributed is not null)
+        {
+            Distributed.Validate();
+            if (BudgetSeconds is not null)
+                throw new ArgumentException("A time budget does not work in distributed training (each rank would stop at its own time): leave out the budget, or set the epochs.");
+            if (Distributed.ScaleLearningRate && LearningRateSchedule.Parse(Schedule) is not ConstantRate)
+                throw new ArgumentException("A learning-rate schedule sets the rate every step, so distributed training cannot scale it: turn the scaling off (--no-lr-scaling) and give the schedule the rate for the whole job's batch.");
+            // Rank 0 alone writes checkpoints, and the checkpoint does not record the world size yet.
+            if (Resume) throw new ArgumentException("Resuming a distributed run is not supported yet: start it again.");
+            if (OnNan == "rollback") throw new ArgumentException("Rolling back after a NaN loss is not supported in distributed training (rank 0 alone has checkpoints): use the default, stop.");
+        }
         if (Transfer is not null)
         {
             Transfer.Validate();

@@ -106,6 +106,7 @@ public static class Trainer
             logs["lr"] = position.EpochLearningRate;
             logs["seconds"] = seconds;
             logs["images_per_s"] = seen / seconds;
+            hooks.ForEach(h => h.OnEpochLogs(context, epoch, logs));
             context.History.Add(logs);
             position.StartOf(epoch + 1);
             hooks.ForEach(h => h.OnEpochEnd(context, epoch, logs));

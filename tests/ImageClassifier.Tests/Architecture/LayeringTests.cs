@@ -20,6 +20,8 @@ public partial class LayeringTests
         ["Serialization"] = ["Models", "Imaging", "Engine", "IO"],
         ["Export"] = ["Models", "Imaging", "Engine", "IO"],
         ["Inference"] = ["Export", "Serialization", "Models", "Imaging", "Engine", "IO"],
+        // Data-parallel training plugs into the training loop; the recipes (and the CLI) above it turn it on.
+        ["Distributed"] = ["Training", "Serialization", "Models", "Data", "Imaging", "Engine", "IO"],
     };
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class ResNetModule : nn.Module<Tensor, Tensor>, IStagedModule
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = relu.forward(bn1.forward(conv1.forward(input)));
+        var x = relu.forward(bn1.call(conv1.forward(input)));
         if (maxpool is not null) x = maxpool.forward(x);
         foreach (var (_, stage) in stages) x = stage.forward(x);
         return x.MoveToOuterDisposeScope();
@@ -94,7 +94,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var output = bn2.forward(conv2.forward(relu.forward(bn1.forward(conv1.forward(input)))));
+        var output = bn2.call(conv2.forward(relu.forward(bn1.call(conv1.forward(input)))));
         output.add_(downsample is null ? input : downsample.forward(input));
         return relu.forward(output).MoveToOuterDisposeScope();
     }

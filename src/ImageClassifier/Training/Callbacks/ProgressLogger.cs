@@ -32,7 +32,7 @@ public sealed class ProgressLogger(TextWriter? output = null, bool? interactive 
         {
             if (sinceDraw.ElapsedMilliseconds < 100 && batch.Batch < batch.Batches) return;
             sinceDraw.Restart();
-            writer.Write("\r" + line.PadRight(Console.IsOutputRedirected ? 0 : Math.Min(Console.WindowWidth - 1, 110)));
+            writer.Write("\r" + line.PadRight(Console.IsOutputRedirected ? 0 : Math.Clamp(Console.WindowWidth - 1, 0, 110)));
             return;
         }
         int quarter = 4 * batch.Batch / batch.Batches;
