@@ -13,6 +13,7 @@ public static class CliApp
         ReportCommand.Create(),
         PredictCommand.Create(),
         ExplainCommand.Create(),
+        ServeCommand.Create(),
         SummaryCommand.Create(),
         InspectCommand.Create(),
         DatasetsCommand.Create(),
