@@ -74,6 +74,7 @@ public sealed class PredictionServer : IAsyncDisposable
         else logging.AddSimpleConsole(console => { console.SingleLine = true; console.TimestampFormat = "HH:mm:ss "; });
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // our own line per request replaces ASP.NET's several
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None); // a failed start (port in use) is the caller's one-line error, not a logged stack trace
     }
 
     /// <summary>The addresses the server listens on, with the real port where port 0 was asked for (after <see cref="StartAsync"/>).</summary>

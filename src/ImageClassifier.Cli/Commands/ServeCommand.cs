@@ -67,7 +67,7 @@ public static class ServeCommand
             }
             catch (IOException e)
             {
-                throw new IOException($"cannot listen on {options.Urls}: {e.Message}", e);
+                throw new IOException($"cannot listen on {options.Urls}: {e.InnerException?.Message ?? e.Message}", e);
             }
             terminal.Error.WriteLine($"Serving {model.Spec.Architecture} ({model.ClassNames.Count} classes) from {path} on {string.Join(", ", app.Urls)}; " +
                 $"micro-batching up to {options.MaxBatch} images, waiting {options.MaxWait.TotalMilliseconds} ms. SIGTERM or Ctrl+C stops it.");

@@ -36,8 +36,13 @@ async function classify(file) {
     $("result").hidden = false;
     const explained = await post("explain", file);
     if (!explained.ok) throw new Error(await problemText(explained));
+    const png = URL.createObjectURL(await explained.blob());
     const overlay = $("overlay");
-    await new Promise((resolve, reject) => { overlay.onload = resolve; overlay.onerror = reject; overlay.src = URL.createObjectURL(new Blob([explained.body ? await explained.arrayBuffer() : []], { type: "image/png" })); });
+    await new Promise((resolve, reject) => {
+      overlay.onload = resolve;
+      overlay.onerror = () => reject(new Error("the overlay PNG could not be shown"));
+      overlay.src = png;
+    });
     $("status").textContent = `Done: ${file.name}`;
     document.body.dataset.state = "done";
   } catch (e) {
