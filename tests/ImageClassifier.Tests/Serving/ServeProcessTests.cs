@@ -61,7 +61,7 @@ public partial class ServeProcessTests
         }
     }
 
-    [GeneratedRegex(@"Now listening on: (http://\S+)")]
+    [GeneratedRegex(@"Now listening on: (http://[0-9.]+:[0-9]+)")]
     private static partial Regex Listening();
 
     [Fact]
@@ -131,6 +131,28 @@ public partial class ServeProcessTests
         Assert.InRange(notAccepted, 0, 8); // at most one per client: each stops at its first unaccepted request
         Assert.Contains("Application is shutting down", log);
         Assert.Matches(@"POST /predict answered 200 in [\d.]+ ms \(1 images, \d+ bytes\)", log);
+    }
+
+    [Fact]
+    public async Task Json_logs_carry_each_requests_fields()
+    {
+        using var server = new ServeProcess("serve", TrainedTutorialCnn.File, "--urls", "http://127.0.0.1:0", "--log-format", "json", "--threads", "1");
+        var url = server.WaitUntilListening(TimeSpan.FromSeconds(90));
+        using var client = new HttpClient { BaseAddress = url };
+        using var refused = await client.PostAsync("predict", new StringContent("plain text"));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Equal(0, kill(server.Id, SIGTERM));
+        Assert.True(server.WaitForExit(TimeSpan.FromSeconds(60)));
+
+        var line = server.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('{'))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Single(e => e.GetProperty("Category").GetString() == "ImageClassifier.Serving.Requests");
+        var state = line.GetProperty("State");
+        Assert.Equal("Warning", line.GetProperty("LogLevel").GetString());
+        Assert.Equal("POST", state.GetProperty("Method").GetString());
+        Assert.Equal("/predict", state.GetProperty("Path").GetString());
+        Assert.Equal("415", state.GetProperty("Status").ToString());
+        Assert.Contains("is not an image", state.GetProperty("Problem").GetString());
     }
 
     [Fact]
