@@ -102,7 +102,7 @@ public class ServerHttpTests(ServingFixture server) : IClassFixture<ServingFixtu
             "text" => Raw("{\"not\": \"an image\"}"u8.ToArray(), "image/png"),
             "html-named-png" => Form([("page.png", "<!DOCTYPE html><html></html>"u8.ToArray())]),
             "truncated" => Raw(png[..(png.Length * 2 / 3)], "image/png"),
-            "huge-header" => Raw(HugePngHeader(50_000, 50_000), "image/png"),
+            "huge-header" => Raw(TestImages.PngClaiming(50_000, 50_000), "image/png"),
             "empty" => Raw([]),
             "no-files" => new MultipartFormDataContent { { new StringContent("hello"), "field" } },
             "too-many" => Form(Enumerable.Range(0, 9).Select(i => ($"{i}.png", png))),
@@ -125,31 +125,6 @@ public class ServerHttpTests(ServingFixture server) : IClassFixture<ServingFixtu
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         // The refusal was logged as one structured line with its reason.
         Assert.Contains(server.Logs.Lines, l => l.Message.StartsWith($"POST /predict answered {status} in ") && l.Message.Contains(message));
-    }
-
-    // A valid PNG signature and IHDR chunk claiming width x height, followed by a scrap of data: 57 bytes.
-    static byte[] HugePngHeader(int width, int height)
-    {
-        using var stream = new MemoryStream();
-        stream.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        byte[] ihdr = new byte[13];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8; // bit depth; colour type 0 (gray)
-        WriteChunk(stream, "IHDR", ihdr);
-        WriteChunk(stream, "IDAT", [0x78, 0x9C, 0x63, 0x00, 0x00]);
-        return stream.ToArray();
-    }
-
-    static void WriteChunk(Stream stream, string type, byte[] data)
-    {
-        Span<byte> length = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
-        stream.Write(length);
-        byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
-        stream.Write(typed);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(length, TestImages.Crc32(typed));
-        stream.Write(length);
     }
 
     [Fact]
