@@ -19,10 +19,11 @@ internal static class ImageFileListing
                 "(check the folder names' spelling and letter case)", folder);
 
         var candidates = new List<ImageFile>();
+        var linksSkipped = new List<SkippedFile>();
         foreach (var classFolder in classFolders)
         {
             int label = classes.ToList().IndexOf(Path.GetFileName(classFolder)!);
-            candidates.AddRange(ImageFolderLayout.FilesUnder(classFolder).Select(f => new ImageFile(f, label)));
+            candidates.AddRange(ImageFolderLayout.FilesUnder(classFolder, folder, linksSkipped).Select(f => new ImageFile(f, label)));
         }
         if (candidates.Count == 0)
             throw new DatasetException($"no files in its {classFolders.Count} class folders; {ImageFolderLayout.Expected}", folder);
@@ -32,8 +33,8 @@ internal static class ImageFileListing
         Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(workers, 1) },
             i => reasons[i] = NotAnImage(candidates[i].Path));
         var files = candidates.Where((_, i) => reasons[i] is null).ToArray();
-        var notImages = candidates.Select((f, i) => (f, reasons[i])).Where(x => x.Item2 is not null)
-            .Select(x => new SkippedFile(x.f.Path, x.Item2!)).ToArray();
+        var notImages = linksSkipped.Concat(candidates.Select((f, i) => (f, reasons[i])).Where(x => x.Item2 is not null)
+            .Select(x => new SkippedFile(x.f.Path, x.Item2!))).ToArray();
         if (files.Length == 0)
             throw new DatasetException($"no image files in its {classFolders.Count} class folders ({notImages.Length} files skipped, " +
                 $"e.g. {notImages[0].Path}: {notImages[0].Reason}); {ImageFolderLayout.Expected}", folder);
@@ -43,6 +44,7 @@ internal static class ImageFileListing
     // Why the file is not an image, or null when its first bytes are an image format's.
     static string? NotAnImage(string path)
     {
+        if (ImageClassifier.IO.FileKinds.NotRegularReason(path) is { } notRegular) return notRegular;
         try
         {
             Span<byte> header = stackalloc byte[ImageFormats.HeaderLength];
