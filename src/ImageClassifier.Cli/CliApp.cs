@@ -14,6 +14,7 @@ public static class CliApp
         PredictCommand.Create(),
         ExportCommand.Create(),
         ExplainCommand.Create(),
+        ServeCommand.Create(),
         SummaryCommand.Create(),
         InspectCommand.Create(),
         DatasetsCommand.Create(),

@@ -32,12 +32,20 @@ public static class Predictor
             skipped.AddRange(batch.Skipped);
             var images = batch.Images;
             if (images.Count == 0) continue;
-            using var scope = NewDisposeScope();
-            var bytes = tensor(images.SelectMany(i => i.Pixels).ToArray(), [images.Count, shape.Channels, shape.Height, shape.Width]);
-            var probabilities = tta is null ? model.PredictProbabilities(bytes) : tta.Probabilities(model, bytes);
-            predictions.AddRange(TopK(model, probabilities, topK, i => images[i].Path, _ => null, i => images[i].Note));
+            predictions.AddRange(model.Predict(images, topK, tta));
         }
         return (predictions, skipped);
+    }
+
+    /// <summary>Top-k predictions for images already read as the model's input (<see cref="ImageFileInputs"/>), in one forward pass.</summary>
+    public static IReadOnlyList<Prediction> Predict(this IImageClassifier model, IReadOnlyList<ImageFileInput> images, int topK = 3, TestTimeAugmentation? tta = null)
+    {
+        if (images.Count == 0) return [];
+        var shape = model.InputShape;
+        using var scope = NewDisposeScope();
+        var bytes = tensor(images.SelectMany(i => i.Pixels).ToArray(), [images.Count, shape.Channels, shape.Height, shape.Width]);
+        var probabilities = tta is null ? model.PredictProbabilities(bytes) : tta.Probabilities(model, bytes);
+        return TopK(model, probabilities, topK, i => images[i].Path, _ => null, i => images[i].Note);
     }
 
     /// <summary>Top-k rows of a probability matrix [N, classes].</summary>

@@ -195,7 +195,7 @@ public static class ImageDecoder
     }
 
     /// <summary>The first bytes in hex, and as text when they read as text ("3C 21 44 4F ("&lt;!DO", text)").</summary>
-    internal static string DescribeStart(ReadOnlySpan<byte> data)
+    public static string DescribeStart(ReadOnlySpan<byte> data)
     {
         var head = data[..Math.Min(8, data.Length)];
         string hex = string.Join(' ', head.ToArray().Select(b => b.ToString("X2")));
