@@ -1,3 +1,4 @@
+using ImageClassifier.Evaluation;
 using ImageClassifier.Imaging;
 using ImageClassifier.Models;
 using ImageClassifier.Models.Layers;
@@ -12,19 +13,28 @@ public class LearningRateFinderTests
 {
     static readonly TrainingOptions Sgd = new() { Optimizer = "sgd", Momentum = 0, BatchSize = 16, Seed = 3 };
 
-    // The loss after a short run at one fixed rate, from the same starting weights.
+    // The loss on the data after a short run at one fixed rate, from the same starting weights.
     static double LossAfterTraining(Classifier model, WeightsSnapshot start, ImageClassifier.Data.ImageDataset data, double rate)
     {
         start.RestoreInto(model.Network);
-        var history = model.Fit(data, null, Sgd with { Epochs = 2, LearningRate = rate });
-        double loss = history.Values("loss")[^1];
+        model.Fit(data, null, Sgd with { Epochs = 2, LearningRate = rate });
+        double loss = model.Evaluate(data).Loss;
         return double.IsFinite(loss) ? loss : double.PositiveInfinity;
+    }
+
+    // Left-right images with every fifth label flipped: learnable, but not separable, so that too large a rate
+    // overshoots to a worse loss instead of driving an already perfect fit's loss to zero.
+    static ImageClassifier.Data.ImageDataset Noisy(int count, int seed)
+    {
+        var clean = Synthetic.LeftRight(count, seed);
+        int[] labels = [.. clean.Labels.Select((l, i) => i % 5 == 0 ? 1 - l : l)];
+        return new ImageClassifier.Data.ImageDataset("noisy-left-right", clean.Shape, clean.ClassNames, clean.Pixels.ToArray(), labels);
     }
 
     [Fact]
     public void The_suggestion_is_near_the_rate_that_trains_best_and_the_model_is_left_untouched()
     {
-        var data = Synthetic.LeftRight(160, seed: 4);
+        var data = Noisy(160, seed: 4);
         using var model = Classifier.Create("mlp", new ImageShape(1, 8, 8), data.ClassNames);
         using var start = new WeightsSnapshot(model.Network);
         float[] before = model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
@@ -35,10 +45,15 @@ public class LearningRateFinderTests
         Assert.Equal(before, after);
         // The good rate of this problem, found the slow way: train from the same weights at each rate of a grid.
         double[] grid = Enumerable.Range(-8, 18).Select(k => Math.Pow(10, k / 4.0)).ToArray(); // 1e-2 .. 1e2.25, quarter decades
-        double best = grid.MinBy(rate => LossAfterTraining(model, start, data, rate));
-        // The range test's steepest point sits below the best fixed rate (at the best rate the loss is already flat);
-        // within a factor of 10 under it or 3 over it is what the heuristic promises.
-        Assert.InRange(sweep.Suggestion, best / 10, best * 3);
+        var losses = grid.Select(rate => (Rate: rate, Loss: LossAfterTraining(model, start, data, rate))).ToList();
+        double best = losses.MinBy(p => p.Loss).Rate;
+        string table = string.Join(", ", losses.Select(p => FormattableString.Invariant($"{p.Rate:g3}: {p.Loss:0.###}")));
+        // The range test is a heuristic: its steepest point lands within a decade of the best fixed rate, and training
+        // at the grid rate nearest to it ends within 15% of the best loss (a decade off either way costs 25-35% here).
+        var nearest = losses.MinBy(p => Math.Abs(Math.Log(p.Rate / sweep.Suggestion)));
+        double bestLoss = losses.Min(p => p.Loss);
+        Assert.True(sweep.Suggestion >= best / 10 && sweep.Suggestion <= best * 10 && nearest.Loss <= 1.15 * bestLoss,
+            $"suggested {sweep.Suggestion:g3}, best fixed rate {best:g3} (loss after 2 epochs by rate: {table})");
         Assert.True(sweep.Rates.Zip(sweep.Rates.Skip(1)).All(p => p.Second > p.First), "the rates do not grow");
     }
 
