@@ -20,6 +20,7 @@ public static class CliApp
         CvCommand.Create(),
         TuneCommand.Create(),
         BenchCommand.Create(),
+        AuditCommand.Create(),
     };
 
     /// <summary>Runs a command line; output and error can be captured (tests do).</summary>
