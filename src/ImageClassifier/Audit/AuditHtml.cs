@@ -97,7 +97,7 @@ public static class AuditHtml
         if (r.Labels is not { } labels) return "<p class=\"note\">Labels were not checked.</p>";
         var html = new StringBuilder($"<p>Probabilities from {Html.Escape(labels.Method)}; held-out accuracy {Html.Percent(labels.HeldOutAccuracy)}. " +
             "An image is doubted when its most likely class, among those whose probability reaches the class's threshold (the mean " +
-            "probability of images labelled with it), is not its label (confident learning); most doubtful first (normalised margin).</p>");
+            "probability of images labelled with it), is not its label, nor its most probable class (confident learning); most doubtful first (lowest probability of the given label).</p>");
         if (labels.Issues.Count == 0) return html.Append("<p>No label is doubted.</p>").ToString();
         html.Append("<div class=\"tiles\">");
         foreach (var i in labels.Issues.Take(shown))

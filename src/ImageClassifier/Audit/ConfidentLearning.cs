@@ -1,10 +1,10 @@
 namespace ImageClassifier.Audit;
 
 /// <summary>An image whose given label its predicted probabilities doubt.</summary>
-/// <param name="Rank">1 for the most doubtful image of the dataset.</param>
+/// <param name="Rank">1 for the most doubtful image of the dataset (lowest self-confidence).</param>
 /// <param name="SelfConfidence">The probability predicted for the given label.</param>
 /// <param name="Threshold">The given class's threshold: the mean self-confidence of the images labelled with it.</param>
-/// <param name="Margin">Normalised margin: (p[given] - max p[other] + 1) / 2, in [0, 1]; below 0.5 another class is more likely. The ranking score.</param>
+/// <param name="Margin">Normalised margin: (p[given] - max p[other] + 1) / 2, in [0, 1]; below 0.5 another class is more likely.</param>
 public sealed record LabelIssue(int File, string Path, string Split, string GivenLabel, string SuggestedLabel,
     double SelfConfidence, double SuggestedConfidence, double Threshold, double Margin, int Rank);
 
@@ -14,10 +14,12 @@ public sealed record LabelIssue(int File, string Path, string Split, string Give
 /// <list type="number">
 /// <item>each class j's threshold t_j is the mean probability of j over the images labelled j;</item>
 /// <item>an image counts towards the confident joint C[given][j*] where j* is its most probable class among those
-/// whose probability reaches their own threshold; images off its diagonal (j* differs from the given label) are the
-/// label issues, j* the suggested label;</item>
-/// <item>issues are ranked by the normalised margin of the given label (cleanlab's "normalized_margin" ranking),
-/// lowest first.</item>
+/// whose probability reaches their own threshold; images off its diagonal (j* differs from the given label) whose
+/// most probable class is not the given one either (as cleanlab's filter_by="both") are the label issues, j* the
+/// suggested label;</item>
+/// <item>images are ranked by self-confidence, the probability of the given label (cleanlab's default ranking),
+/// lowest first, ties broken by the normalised margin. On Fashion-MNIST with 3% of labels flipped, self-confidence
+/// put 80% of the flipped labels in its top K where the normalised margin put 63% (docs/BENCHMARKS.md).</item>
 /// </list>
 /// </summary>
 public static class ConfidentLearning
@@ -43,9 +45,16 @@ public static class ConfidentLearning
         return (p[label] - other + 1) / 2;
     }
 
-    /// <summary>Every image's index, most doubtful label first (by normalised margin, ties by index).</summary>
+    /// <summary>Every image's index, most doubtful label first (by self-confidence, then normalised margin, then index).</summary>
     public static int[] Ranking(IReadOnlyList<int> labels, IReadOnlyList<float[]> probabilities) =>
-        Enumerable.Range(0, labels.Count).OrderBy(i => Margin(probabilities[i], labels[i])).ThenBy(i => i).ToArray();
+        Enumerable.Range(0, labels.Count).OrderBy(i => probabilities[i][labels[i]]).ThenBy(i => Margin(probabilities[i], labels[i])).ThenBy(i => i).ToArray();
+
+    static int ArgMax(float[] p)
+    {
+        int best = 0;
+        for (int j = 1; j < p.Length; j++) if (p[j] > p[best]) best = j;
+        return best;
+    }
 
     /// <summary>
     /// The images off the confident joint's diagonal, most doubtful first, as (index, suggested class).
@@ -62,7 +71,7 @@ public static class ConfidentLearning
             int confident = -1;
             for (int j = 0; j < classes; j++)
                 if (!double.IsNaN(thresholds[j]) && p[j] >= thresholds[j] && (confident < 0 || p[j] > p[confident])) confident = j;
-            if (confident >= 0 && confident != labels[i]) issues.Add((i, confident));
+            if (confident >= 0 && confident != labels[i] && ArgMax(p) != labels[i]) issues.Add((i, confident));
         }
         var rank = Ranking(labels, probabilities).Select((index, r) => (index, r)).ToDictionary(x => x.index, x => x.r);
         return issues.OrderBy(x => rank[x.Item1]).ToList();

@@ -19,7 +19,8 @@ public class CleanDatasetTests
         var report = DatasetAudit.Run(root, null, settings);
 
         Assert.Equal(60, report.Images);
-        Assert.Empty(report.FileFindings);
+        Assert.True(report.FileFindings.Count == 0, string.Join("; ", report.FileFindings));
+        Assert.True(report.Duplicates.Near.Count + report.Duplicates.Exact.Count == 0, string.Join("; ", report.Duplicates.NearPairs));
         Assert.False(report.Classes.HasFindings);
         Assert.Equal(1.0, report.Classes.ImbalanceRatio);
         Assert.Empty(report.Duplicates.Exact);

@@ -33,13 +33,23 @@ public class ConfidentLearningTests
     }
 
     [Fact]
-    public void Ranking_puts_the_lowest_normalised_margin_first()
+    public void Ranking_puts_the_lowest_self_confidence_first()
     {
         Assert.Equal((0.1 - 0.85 + 1) / 2, ConfidentLearning.Margin(P[2], 0), 5);
         var ranking = ConfidentLearning.Ranking(Labels, P);
-        Assert.Equal(2, ranking[0]);
-        Assert.Equal(5, ranking[1]);
+        Assert.Equal([2, 5, 4], ranking[..3]); // p[given] 0.1, 0.4, 0.7
+        Assert.Equal([1, 3], ranking[3..5].Order()); // 0.8 each: the margin breaks the tie
         Assert.Equal(7, ranking.Length);
+    }
+
+    [Fact]
+    public void An_image_whose_given_label_is_still_the_most_probable_is_no_issue()
+    {
+        // Image 1 reaches class 1's threshold (0.48 >= 0.45) and not its own (0.52 < 0.71), so it is off the
+        // confident joint's diagonal; but its given label is still the most probable: not an issue.
+        int[] labels = [0, 0, 1, 1];
+        float[][] p = [[0.9f, 0.1f], [0.52f, 0.48f], [0.6f, 0.4f], [0.5f, 0.5f]];
+        Assert.DoesNotContain(ConfidentLearning.Issues(labels, p, 2), x => x.Index == 1);
     }
 
     [Fact]

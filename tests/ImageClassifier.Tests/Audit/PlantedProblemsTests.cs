@@ -16,6 +16,8 @@ public class PlantedProblemsTests(ITestOutputHelper output)
     [Trait("Category", "Slow")]
     public void The_audit_finds_planted_duplicates_broken_files_and_flipped_labels()
     {
+        // One libtorch thread: two OpenMP threads collapse when the machine is shared (docs/BENCHMARKS.md).
+        ImageClassifier.Engine.TorchRuntime.Configure(1);
         using var temp = new TempDirectory();
         var train = FashionMnist.Train.Take(2000);
         var test = FashionMnist.Test.Take(400);
