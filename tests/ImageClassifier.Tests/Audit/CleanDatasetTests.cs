@@ -9,10 +9,12 @@ public class CleanDatasetTests
     [Fact]
     public void A_clean_dataset_yields_no_findings()
     {
+        ImageClassifier.Engine.TorchRuntime.Configure(1); // two OpenMP threads collapse on a shared machine
         using var temp = new TempDirectory();
         string root = temp.File("data");
         AuditFolders.Write(Path.Combine(root, "train"), AuditFolders.ThreeClasses, perClass: 15);
-        AuditFolders.Write(Path.Combine(root, "test"), AuditFolders.ThreeClasses, perClass: 5, first: 300);
+        // (Training image 2789, a trouser wide enough to pass for a bag, is doubted, rightly: it is left out here.)
+        AuditFolders.Write(Path.Combine(root, "test"), AuditFolders.ThreeClasses, perClass: 5, first: 20);
         // Small and quick: three folds, 100 steps each; the classes (trousers, sneakers, bags) are easy to tell apart.
         var settings = new AuditSettings { Folds = 3, Epochs = 1, MinSteps = 100 };
 
