@@ -96,6 +96,21 @@ public class AuditCommandTests
         Assert.Equal(24, doc.RootElement.GetProperty("train_images").GetInt32());
     }
 
+    [Fact]
+    public void Audit_explains_itself_and_exclude_refuses_a_named_dataset()
+    {
+        var help = CliRunner.Run("audit", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("--fix-list", help.Out);
+        Assert.Contains("--model", help.Out);
+
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.File("fixes.csv"), "path\nx.png\n");
+        var result = CliRunner.Run("train", "--data", "fashion-mnist", "--exclude", temp.File("fixes.csv"), "--epochs", "1");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("--exclude leaves files out of folders of images, and 'fashion-mnist' is not a folder", result.Error);
+    }
+
     [Theory]
     [InlineData("no-such-folder", "folder not found")]
     [InlineData("file.png", "is a file, not a folder")]
