@@ -38,7 +38,7 @@ public static class AugmentCommand
             int columns = (int)Math.Ceiling(Math.Sqrt(n));
             string target = parse.GetValue(output) ?? Path.GetFileNameWithoutExtension(path) + "-augmented.png";
             if (Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder) Directory.CreateDirectory(folder);
-            File.WriteAllBytes(target, ImageGrid.EncodePng(versions, picture.Shape, columns));
+            IO.AtomicFile.WriteAllBytes(target, ImageGrid.EncodePng(versions, picture.Shape, columns));
             terminal.Out.WriteLine($"Wrote {target}: {n} versions of {path} ({picture.Width}x{picture.Height}) in a grid of {columns} columns, augmented by: {pipeline}");
             return 0;
         });

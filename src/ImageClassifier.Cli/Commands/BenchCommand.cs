@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using ImageClassifier.Cli.Infrastructure;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Engine;
 using ImageClassifier.Evaluation;
+using ImageClassifier.Models;
 using ImageClassifier.Recipes;
 using ImageClassifier.Training;
 
@@ -27,12 +29,13 @@ public static class BenchCommand
         var sizes = new Option<string>("--sizes") { Description = "With --pretrained: input sizes to time, comma-separated.", DefaultValueFactory = _ => "224,112" };
         var images = new Option<int>("--images") { Description = "With --pretrained: images timed at each size.", DefaultValueFactory = _ => 128 };
 
-        var command = new Command("bench", "Measure training and inference images/s (subcommands: decode, loader, make-jpegs, imbalance, audit).")
+        var command = new Command("bench", "Measure training and inference images/s (subcommands: decode, loader, make-jpegs, imbalance, serve, audit).")
         {
             Bench.BenchDecode.Create(),
             Bench.BenchLoader.Create(),
             Bench.BenchMakeJpegs.Create(),
             Bench.BenchImbalance.Create(),
+            Bench.BenchServe.Create(),
             Bench.BenchAudit.Create(),
         };
         data.AddTo(command);
@@ -61,7 +64,8 @@ public static class BenchCommand
 
             // Warm up (first-call allocations, oneDNN kernel selection) on a few batches, untimed.
             classifier.Fit(train.Take(batch * 10), options: options with { Epochs = 1 });
-            var history = classifier.Fit(train, options: options);
+            var memory = new MemoryProbe();
+            var history = classifier.Fit(train, options: options, callbacks: memory);
             double trainRate = history.Values("images_per_s").Max();
 
             classifier.Logits(test.Take(batch * 4), batch).Dispose();
@@ -69,21 +73,29 @@ public static class BenchCommand
             classifier.Logits(test, batch).Dispose();
             double inferRate = test.Count / clock.Elapsed.TotalSeconds;
 
+            // GFLOP/s from the model's counted operations, and as a share of a large matrix multiply's on this machine.
+            double ceiling = ComputeCeiling.MatrixMultiplyGflops(device: device);
+            double trainGflops = trainRate * ModelCost.TrainingFlops(classifier) / 1e9, inferGflops = inferRate * ModelCost.ForwardFlops(classifier) / 1e9;
             var result = new
             {
                 model = classifier.Spec.Architecture, dataset = train.Name, batch_size = batch,
                 threads = TorchSharp.torch.get_num_threads(), device = device.ToString(),
                 train_images = train.Count, train_images_per_s = Math.Round(trainRate), infer_images = test.Count,
                 infer_images_per_s = Math.Round(inferRate), final_train_accuracy = history.Last!["accuracy"],
+                forward_mflops_per_image = Math.Round(ModelCost.ForwardFlops(classifier) / 1e6, 2), matmul_gflops = Math.Round(ceiling, 1),
+                train_gflops = Math.Round(trainGflops, 2), train_share_of_matmul = Math.Round(trainGflops / ceiling, 4),
+                infer_gflops = Math.Round(inferGflops, 2), infer_share_of_matmul = Math.Round(inferGflops / ceiling, 4),
                 peak_memory_mb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1e6),
+                resident_mb_per_epoch = memory.ResidentMegabytes,
             };
             if (parse.GetValue(runtime.Json)) terminal.WriteJson(result);
             else
             {
                 terminal.Out.WriteLine($"{result.model} on {result.dataset}, batch {batch}, {result.threads} threads, {result.device}");
-                terminal.Out.WriteLine($"train: {result.train_images_per_s:N0} images/s ({result.train_images:N0} images)");
-                terminal.Out.WriteLine($"infer: {result.infer_images_per_s:N0} images/s ({result.infer_images:N0} images)");
-                terminal.Out.WriteLine($"peak memory: {result.peak_memory_mb:N0} MB");
+                terminal.Out.WriteLine($"ceiling: {result.matmul_gflops:N1} GFLOP/s (float32 2048x2048 matrix multiply); the model: {result.forward_mflops_per_image:N2} MFLOP per image forward, 3x that to train");
+                terminal.Out.WriteLine($"train: {result.train_images_per_s:N0} images/s ({result.train_images:N0} images), {result.train_gflops:N1} GFLOP/s = {result.train_share_of_matmul:P1} of the ceiling");
+                terminal.Out.WriteLine($"infer: {result.infer_images_per_s:N0} images/s ({result.infer_images:N0} images), {result.infer_gflops:N1} GFLOP/s = {result.infer_share_of_matmul:P1} of the ceiling");
+                terminal.Out.WriteLine($"peak memory: {result.peak_memory_mb:N0} MB; resident after each epoch: {string.Join(", ", memory.ResidentMegabytes)} MB");
             }
             return 0;
         });
@@ -129,5 +141,17 @@ public static class BenchCommand
         if (parts.Length == 0 || !parts.All(p => int.TryParse(p, out int v) && v is >= 16 and <= 1024))
             throw new ArgumentException($"--sizes must be sizes from 16 to 1024 separated by commas, e.g. 224,112, not '{text}'.");
         return [.. parts.Select(int.Parse)];
+    }
+
+    /// <summary>Resident memory after each epoch: flat when native tensors are disposed batch by batch.</summary>
+    sealed class MemoryProbe : ImageClassifier.Training.Callbacks.Callback
+    {
+        public List<double> ResidentMegabytes { get; } = [];
+
+        public override void OnEpochEnd(ImageClassifier.Training.Callbacks.TrainingContext context, int epoch, IReadOnlyDictionary<string, double> logs)
+        {
+            using var process = Process.GetCurrentProcess();
+            ResidentMegabytes.Add(Math.Round(process.WorkingSet64 / 1e6));
+        }
     }
 }

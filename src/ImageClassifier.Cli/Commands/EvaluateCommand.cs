@@ -25,7 +25,7 @@ public static class EvaluateCommand
         foreach (var option in new Option[] { topK, examples, zeroDivision, output, tta }) command.Options.Add(option);
         command.SetRun((parse, terminal) =>
         {
-            var (model, dataset) = inputs.Load(parse, terminal);
+            var (model, dataset) = inputs.LoadAny(parse, terminal);
             using var _ = model;
             var augmentation = TtaOption.Parse(parse, tta);
             var result = model.Evaluate(dataset, parse.GetValue(inputs.BatchSize), augmentation);

@@ -50,7 +50,7 @@ public static class ExplainCommand
             var written = explained.Select(e =>
             {
                 string path = names.For(e.Source);
-                File.WriteAllBytes(path, ExplanationPanel.RenderPng(e, options));
+                IO.AtomicFile.WriteAllBytes(path, ExplanationPanel.RenderPng(e, options));
                 return (Explained: e, Panel: path);
             }).ToList();
 

@@ -41,8 +41,10 @@ public static class InspectCommand
         var o = terminal.Out;
         o.WriteLine($"file:      {inspection.Source}");
         o.WriteLine($"format:    {s.Format.DisplayName()}");
-        o.WriteLine($"height:    {s.Height}");
-        o.WriteLine($"width:     {s.Width}");
+        o.WriteLine($"height:    {inspection.FileHeight}");
+        o.WriteLine($"width:     {inspection.FileWidth}");
+        if (inspection.Reduced)
+            o.WriteLine($"inspected: {s.Width} x {s.Height} (shrunk to fit {ImageClassifier.IO.InputLimits.MaxViewPixels / 1_000_000} megapixels: the statistics and views are of this size)");
         o.WriteLine($"channels:  {s.Channels}");
         o.WriteLine($"pixel:     {s.PixelType}");
         o.WriteLine($"min:       {s.Min}");
@@ -60,7 +62,8 @@ public static class InspectCommand
         var s = inspection.Stats;
         terminal.WriteJson(new
         {
-            file = inspection.Source, format = s.Format.DisplayName(), height = s.Height, width = s.Width, channels = s.Channels,
+            file = inspection.Source, format = s.Format.DisplayName(), height = inspection.FileHeight, width = inspection.FileWidth,
+            inspected_height = s.Height, inspected_width = s.Width, channels = s.Channels,
             pixel_type = s.PixelType, min = s.Min, max = s.Max,
             per_channel = s.PerChannel.Select(c => new { channel = c.Name, min = c.Min, max = c.Max, mean = c.Mean, std = c.Std }),
             views = inspection.Views.Select(v => new { name = v.Name, path = v.Path, description = v.Description }),

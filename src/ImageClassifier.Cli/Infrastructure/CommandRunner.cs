@@ -25,7 +25,7 @@ public static class CommandRunner
             }
             catch (Exception e) when (IsUserError(e))
             {
-                console.Error.WriteLine($"error: {e.Message}");
+                console.Error.WriteLine($"error: {UserMessage(e)}");
                 return Failure;
             }
             catch (Exception e)
@@ -38,6 +38,18 @@ public static class CommandRunner
             }
         });
 
+    /// <summary>The message without .NET's parameter decorations ("(Parameter 'fraction')", "Actual value was 1.5."), which name code, not options.</summary>
+    public static string UserMessage(Exception e)
+    {
+        string message = e.Message;
+        if (e is ArgumentException argument && argument.ParamName is { } name)
+            message = message.Replace($" (Parameter '{name}')", "");
+        if (e is ArgumentOutOfRangeException { ActualValue: { } actual })
+            message = message.Replace($"{Environment.NewLine}Actual value was {actual}.", "");
+        return message.Trim();
+    }
+
     static bool IsUserError(Exception e) => e is DatasetException or ImageDecodeException or ModelException or ModelFileException
-        or ArgumentException or IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException;
+        or ArgumentException or IOException or UnauthorizedAccessException or HttpRequestException or OperationCanceledException
+        or Training.Checkpoints.NonFiniteLossException;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ImageClassifier.Data;
+using ImageClassifier.Inference;
 using ImageClassifier.Models;
 using ImageClassifier.Serialization;
 
@@ -11,7 +12,7 @@ namespace ImageClassifier.Cli.Infrastructure;
 /// </summary>
 public sealed class EvaluationInputs
 {
-    public readonly Argument<string> ModelPath = new("model") { Description = "The model file (or the training output folder holding model.imgclass)." };
+    public readonly Argument<string> ModelPath = new("model") { Description = "The model file (or the training output folder holding model.imgclass), or an exported .onnx model." };
     public readonly DataOptions Data = new("The dataset to evaluate on (default: the one the model was trained on).");
     public readonly RuntimeOptions Runtime = new();
     public readonly Option<string> Split = new("--split") { Description = "test or train. A folder of class subfolders without train/ and test/ is evaluated whole.", DefaultValueFactory = _ => "test" };
@@ -35,11 +36,26 @@ public sealed class EvaluationInputs
     public (Classifier Model, ImageDataset Dataset) Load(ParseResult parse, Terminal terminal)
     {
         var device = Runtime.Apply(parse);
-        var model = ModelFile.Load(parse.GetValue(ModelPath)!).To(device);
+        string path = parse.GetValue(ModelPath)!;
+        if (ModelLoader.IsOnnx(path))
+            throw new ArgumentException($"{path}: this command needs the imgclass model file (model.imgclass); an exported ONNX model can be evaluated and predicted with.");
+        var model = ModelFile.Load(path).To(device);
+        return (model, DatasetFor(parse, terminal, model));
+    }
+
+    /// <summary>The same for any model evaluate can run: a model file, or an exported .onnx file (on ONNX Runtime).</summary>
+    public (IImageClassifier Model, ImageDataset Dataset) LoadAny(ParseResult parse, Terminal terminal)
+    {
+        var model = Runtime.OpenModel(parse, parse.GetValue(ModelPath)!);
+        return (model, DatasetFor(parse, terminal, model));
+    }
+
+    ImageDataset DatasetFor(ParseResult parse, Terminal terminal, IImageClassifier model)
+    {
         try
         {
             string? given = parse.GetValue(Data.Data!);
-            string source = given ?? model.Training?.Dataset
+            string source = given ?? model.TrainedOn
                 ?? throw new ArgumentException("The model does not record its dataset: give one with --data.");
             var splits = Data.Load(parse, terminal, source, model.InputShape);
             var dataset = parse.GetValue(Split) == "train" ? splits.Train
@@ -49,7 +65,7 @@ public sealed class EvaluationInputs
                 : throw new ArgumentException(splits.Unsplit
                     ? $"'{source}', the folder the model was trained on, has no test split: give other images with --data, or use --split train."
                     : $"Dataset '{splits.Train.Name}' has no test split: use --split train, or give a dataset with one.");
-            return (model, dataset);
+            return dataset;
         }
         catch
         {
@@ -59,9 +75,9 @@ public sealed class EvaluationInputs
     }
 
     /// <summary>A folder of class subfolders with no train/test layout is the set to evaluate: all of it, said once.</summary>
-    static ImageDataset AllOf(ImageDataset whole, string source, Classifier model, Terminal terminal)
+    static ImageDataset AllOf(ImageDataset whole, string source, IImageClassifier model, Terminal terminal)
     {
-        bool trainedOn = Path.GetFullPath(source) == model.Training?.Dataset;
+        bool trainedOn = Path.GetFullPath(source) == model.TrainedOn;
         terminal.Error.WriteLine($"note: {source} has no train/test layout: evaluating all {whole.Count:N0} images" +
             (trainedOn ? " (the model was trained on this folder)" : ""));
         return whole;

@@ -14,6 +14,12 @@ public sealed class RecipeOptions
     static readonly TrainingRecipe Defaults = TrainingRecipe.Default;
 
     public readonly Option<string?> Config = new("--config") { Description = "Start from a training configuration in JSON (imgclass tune's best.json, or a TrainingRecipe saved as JSON): its settings replace the defaults, and options given on the command line override them." };
+    public readonly Option<string?> Preset = new("--preset") { Description = "Start from a named recipe, changed by the options given: " + string.Join(", ", TrainingRecipe.Presets.Keys) + " (fast: a small ResNet with SGD, one-cycle, label smoothing, crop+flip and flip TTA; see the README)." };
+    public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule, stepped per batch with --lr as its peak: constant, one-cycle[:WARMUP] or cosine[:WARMUP] (warmup + cosine); with a schedule, early stopping and reduce-LR are off.", DefaultValueFactory = _ => Defaults.Schedule };
+    public readonly Option<double?> Ema = new("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it as the model; early stopping and reduce-LR are then off." };
+    public readonly Option<string?> Tta = TtaOption.Create();
+    /// <summary>Train only: tune has its own --budget for the whole search.</summary>
+    public readonly Option<string?> Budget = new("--budget") { Description = "Wall-clock budget for the whole run, such as 5m or 1h: the epochs are fitted to it from the speed measured in the first steps (--epochs is then not used)." };
     public readonly Option<string> Model = new("--model", "-m") { Description = "Architecture: " + string.Join(", ", ModelRegistry.Entries.Select(e => e.Name)) + ".", DefaultValueFactory = _ => Defaults.Model };
     public readonly Option<int> Epochs = new("--epochs", "-e") { Description = "The most epochs to train (early stopping may end sooner).", DefaultValueFactory = _ => Defaults.Epochs };
     public readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Images per training batch.", DefaultValueFactory = _ => Defaults.BatchSize };
@@ -32,11 +38,17 @@ public sealed class RecipeOptions
     public readonly Option<int> ReduceLrPatience = new("--reduce-lr-patience") { Description = "Reduce-LR-on-plateau: epochs without improvement before reducing.", DefaultValueFactory = _ => Defaults.ReduceLrPatience };
     public readonly Option<double> MinLr = new("--min-lr") { Description = "Reduce-LR-on-plateau: the lowest learning rate.", DefaultValueFactory = _ => Defaults.MinLr };
 
-    public RecipeOptions() => Monitor.AcceptOnlyFromAmong("val_loss", "val_accuracy");
-
-    public void AddTo(Command command)
+    public RecipeOptions()
     {
-        foreach (var option in new Option[] { Config, Model, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Momentum, Nesterov, LabelSmoothing, ClassWeights, Normalize, ValidationSplit, Monitor, Patience, ReduceLrFactor, ReduceLrPatience, MinLr })
+        Monitor.AcceptOnlyFromAmong("val_loss", "val_accuracy");
+        Tta.Description = "Evaluate the test split with test-time augmentation: " + Evaluation.TestTimeAugmentation.Syntax + " (--tta alone: flip).";
+    }
+
+    /// <param name="withBudget">Add --budget (train's; tune has its own).</param>
+    public void AddTo(Command command, bool withBudget = false)
+    {
+        if (withBudget) command.Options.Add(Budget);
+        foreach (var option in new Option[] { Config, Preset, Schedule, Ema, Tta, Model, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Momentum, Nesterov, LabelSmoothing, ClassWeights, Normalize, ValidationSplit, Monitor, Patience, ReduceLrFactor, ReduceLrPatience, MinLr })
             command.Options.Add(option);
     }
 
@@ -59,14 +71,32 @@ public sealed class RecipeOptions
             ReduceLrFactor = Value(ReduceLrFactor, config.ReduceLrFactor), ReduceLrPatience = Value(ReduceLrPatience, config.ReduceLrPatience), MinLr = Value(MinLr, config.MinLr),
             Augment = Value(feed.Augment, config.Augment), RareAugment = Value(feed.RareAugment, config.RareAugment), Oversample = Value(feed.Oversample, config.Oversample),
             Transfer = transfer?.Recipe(parse, imageSize) ?? config.Transfer,
+            Schedule = Value(Schedule, config.Schedule), Ema = parse.GetResult(Ema) is null ? config.Ema : parse.GetValue(Ema),
+            Tta = parse.GetResult(Tta) is null ? config.Tta : parse.GetValue(Tta) is { Length: > 0 } views ? views : "flip",
+            BudgetSeconds = parse.GetValue(Budget) is string budget ? BudgetSeconds(budget) : config.BudgetSeconds,
         };
         Check(recipe);
         return recipe;
     }
 
-    /// <summary>The recipe in --config's file, or the defaults without --config; a file that cannot be used fails with one line saying why.</summary>
+    static double BudgetSeconds(string text)
+    {
+        try { return Tuning.Durations.Parse(text).TotalSeconds is > 0 and var seconds ? seconds : throw new ArgumentException(); }
+        catch (ArgumentException) { throw new ArgumentException($"--budget must be a positive time such as 5m, 90s, 1h or 1h30m, not '{text}'."); }
+    }
+
+    /// <summary>
+    /// The recipe in --config's file, or --preset's, or the defaults without either; a file that cannot be used fails with
+    /// one line saying why.
+    /// </summary>
     public TrainingRecipe Configuration(ParseResult parse)
     {
+        string? preset = parse.GetValue(Preset);
+        if (preset is not null && parse.GetValue(Config) is not null)
+            throw new ArgumentException("--config and --preset both give the recipe to start from: use one.");
+        if (preset is not null)
+            return TrainingRecipe.Presets.TryGetValue(preset, out var named) ? named
+                : throw new ArgumentException($"--preset must be one of {string.Join(", ", TrainingRecipe.Presets.Keys)}, not '{preset}'.");
         if (parse.GetValue(Config) is not string path) return Defaults;
         try { return TrainingRecipe.Load(path); }
         catch (ArgumentException e) { throw new ArgumentException($"--config {path}: {e.Message}", e); }
@@ -87,6 +117,7 @@ public sealed class RecipeOptions
             { ReduceLrPatience: < 0 } => $"--reduce-lr-patience must not be negative ({recipe.ReduceLrPatience}).",
             { ReduceLrFactor: <= 0 or >= 1 or double.NaN } => $"--reduce-lr-factor must be between 0 and 1, not {recipe.ReduceLrFactor}.",
             { MinLr: < 0 or double.NaN } => $"--min-lr must not be negative ({recipe.MinLr}).",
+            { Ema: not (null or (> 0 and < 1)) } => $"--ema must be a decay between 0 and 1 such as 0.999, not {recipe.Ema}.",
             { Transfer: not null, Normalize: true } => "--normalize does not apply with --pretrained or --weights: the weights fix the preprocessing.",
             _ => null,
         };
@@ -98,6 +129,8 @@ public sealed class RecipeOptions
     static readonly (string Library, string Cli)[] Renamed =
     [
         ("Class weights", "--class-weights"),
+        ("Unknown schedule", "--schedule: unknown schedule"),
+        ("The schedule's warmup fraction", "--schedule: the warmup fraction"),
         ("Transfer learning works on images held in memory, not streamed ones.", "--stream cannot be combined with --pretrained or --weights: leave out --stream."),
     ];
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ImageClassifier.Engine;
+using ImageClassifier.Inference;
+using ImageClassifier.Models;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Cli.Infrastructure;
@@ -18,6 +20,18 @@ public sealed class RuntimeOptions
         command.Options.Add(Device);
         if (seed) command.Options.Add(Seed);
         command.Options.Add(Json);
+    }
+
+    /// <summary>
+    /// Opens a model to predict with: an exported .onnx file runs on ONNX Runtime with --device and --threads, anything else
+    /// is a model file loaded with TorchSharp on --device.
+    /// </summary>
+    public IImageClassifier OpenModel(ParseResult parse, string path)
+    {
+        if (!ModelLoader.IsOnnx(path)) return ModelLoader.Open(path, () => Apply(parse), new OnnxRuntimeOptions());
+        TorchRuntime.Configure(parse.GetValue(Threads));
+        try { return ModelLoader.Open(path, () => TorchSharp.torch.CPU, new OnnxRuntimeOptions(parse.GetValue(Device)!, parse.GetValue(Threads))); }
+        catch (ArgumentException e) { throw new ArgumentException($"--device: {e.Message}", e); }
     }
 
     /// <summary>Configures libtorch from the options and returns the device to use.</summary>

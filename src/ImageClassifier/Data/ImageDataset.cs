@@ -67,6 +67,22 @@ public sealed class ImageDataset
             throw new DatasetException($"Dataset '{Name}' has images of only {present} class; a classifier needs at least two.");
     }
 
+    /// <summary>
+    /// Throws when a class has no images: a model cannot learn a class it never sees, yet it would have an
+    /// output for it and could predict it (an empty class folder, or a damaged labels file).
+    /// </summary>
+    public void EnsureEveryClassHasImages() => EnsureEveryClassHasImages(Name, ClassNames, ClassCounts());
+
+    public static void EnsureEveryClassHasImages(string name, IReadOnlyList<string> classNames, IReadOnlyList<int> counts)
+    {
+        var empty = Enumerable.Range(0, classNames.Count).Where(c => counts[c] == 0).Select(c => classNames[c]).ToList();
+        if (empty.Count == 0) return;
+        string listed = string.Join(", ", empty.Take(10)) + (empty.Count > 10 ? $" and {empty.Count - 10} more" : "");
+        throw new DatasetException(
+            $"Dataset '{name}': {(empty.Count == 1 ? "class " + listed + " has" : $"{empty.Count} of its {classNames.Count} classes ({listed}) have")} " +
+            "no images. A model cannot learn a class it never sees, yet it would predict it: add images, or remove the empty class folder.");
+    }
+
     public override string ToString() => $"{Name}: {Count} images of {Shape}, {ClassCount} classes";
 }
 

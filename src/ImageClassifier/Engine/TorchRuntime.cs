@@ -11,8 +11,12 @@ public static class TorchRuntime
     /// <summary>Sets the number of intra-op threads (default: one per core) and tunes malloc once.</summary>
     public static void Configure(int? threads = null)
     {
+        // More threads than cores only thrash, and libtorch hangs starting tens of thousands of them.
+        int most = Math.Max(4 * Environment.ProcessorCount, 64);
+        if (threads is < 1 || threads > most)
+            throw new ArgumentException($"--threads must be 1 to {most} (this machine has {Environment.ProcessorCount} cores), not {threads}; leave it out for one per core.");
         TuneMalloc();
-        int count = threads is > 0 ? threads.Value : Environment.ProcessorCount;
+        int count = threads ?? Environment.ProcessorCount;
         if (torch.get_num_threads() != count) torch.set_num_threads(count);
     }
 

@@ -6,7 +6,8 @@ namespace ImageClassifier.Evaluation;
 
 /// <summary>
 /// Runs a model over a whole dataset in batches, in inference mode: the one loop that evaluation,
-/// prediction, test-time augmentation, validation during training and the feature cache share.
+/// prediction, test-time augmentation, validation during training and the feature cache share,
+/// for a TorchSharp classifier or an exported ONNX model alike (<see cref="IImageClassifier"/>).
 /// Here rather than in Classifier because a model knows no datasets.
 /// </summary>
 public static class BatchInference
@@ -18,12 +19,12 @@ public static class BatchInference
     public const long MaxBatchPixels = 16_000_000;
 
     /// <summary>Logits [N, classes] on the CPU.</summary>
-    public static Tensor Logits(this Classifier model, ImageDataset data, int batchSize = 256) =>
+    public static Tensor Logits(this IImageClassifier model, ImageDataset data, int batchSize = 256) =>
         data.Count == 0 ? empty(data.Count, model.ClassNames.Count)
-            : model.Map(data, batch => model.Network.forward(model.Input(batch)), batchSize);
+            : model.Map(data, model.PredictLogits, batchSize);
 
     /// <summary>Class probabilities [N, classes] on the CPU; with <paramref name="tta"/>, averaged over its views of each image.</summary>
-    public static Tensor Probabilities(this Classifier model, ImageDataset data, int batchSize = 256, TestTimeAugmentation? tta = null)
+    public static Tensor Probabilities(this IImageClassifier model, ImageDataset data, int batchSize = 256, TestTimeAugmentation? tta = null)
     {
         if (tta is null || data.Count == 0)
         {
@@ -39,13 +40,13 @@ public static class BatchInference
     /// <paramref name="device"/> (the CPU by default). The network is in eval mode, gradients are off, and each batch's
     /// temporaries are freed with it. The dataset must not be empty: an empty one has no output shape.
     /// </summary>
-    public static Tensor Map(this Classifier model, ImageDataset data, Func<Tensor, Tensor> perBatch, int batchSize = 256, Device? device = null)
+    public static Tensor Map(this IImageClassifier model, ImageDataset data, Func<Tensor, Tensor> perBatch, int batchSize = 256, Device? device = null)
     {
         if (data.Count == 0) throw new DatasetException($"Dataset '{data.Name}' is empty: there is nothing to run the model on.");
         var shape = data.Shape;
         batchSize = Math.Clamp((int)(MaxBatchPixels / Math.Max(model.InputShape.Size, shape.Size)), 1, batchSize);
         Tensor? result = null;
-        model.Network.eval();
+        if (model is Classifier classifier) classifier.Network.eval();
         using var noGrad = no_grad();
         for (int start = 0; start < data.Count; start += batchSize)
         {

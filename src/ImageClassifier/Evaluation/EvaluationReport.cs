@@ -1,3 +1,5 @@
+using ImageClassifier.IO;
+
 namespace ImageClassifier.Evaluation;
 
 /// <summary>
@@ -65,8 +67,11 @@ public sealed record EvaluationReport(
         return FileNames.Zip(writers, (name, write) =>
         {
             string path = Path.Combine(folder, name);
-            using var writer = new StreamWriter(path);
-            write(writer);
+            AtomicFile.Write(path, stream =>
+            {
+                using var writer = new StreamWriter(stream, leaveOpen: true);
+                write(writer);
+            });
             return path;
         }).ToArray();
     }

@@ -7,7 +7,7 @@ namespace ImageClassifier.Evaluation;
 /// <summary>Top-k predictions for a dataset or for image files.</summary>
 public static class Predictor
 {
-    public static IReadOnlyList<Prediction> Predict(this Classifier model, ImageDataset data, int topK = 3, int batchSize = 512,
+    public static IReadOnlyList<Prediction> Predict(this IImageClassifier model, ImageDataset data, int topK = 3, int batchSize = 512,
         TestTimeAugmentation? tta = null)
     {
         using var scope = NewDisposeScope();
@@ -22,7 +22,7 @@ public static class Predictor
     /// <paramref name="tta"/>, probabilities are averaged over its views of each image.
     /// </summary>
     public static (IReadOnlyList<Prediction> Predictions, IReadOnlyList<SkippedFile> Skipped) PredictFiles(
-        this Classifier model, IEnumerable<string> paths, int topK = 3, bool strict = false, int batchSize = 256, TestTimeAugmentation? tta = null)
+        this IImageClassifier model, IEnumerable<string> paths, int topK = 3, bool strict = false, int batchSize = 256, TestTimeAugmentation? tta = null)
     {
         var shape = model.InputShape;
         var predictions = new List<Prediction>();
@@ -32,16 +32,24 @@ public static class Predictor
             skipped.AddRange(batch.Skipped);
             var images = batch.Images;
             if (images.Count == 0) continue;
-            using var scope = NewDisposeScope();
-            var bytes = tensor(images.SelectMany(i => i.Pixels).ToArray(), [images.Count, shape.Channels, shape.Height, shape.Width]);
-            var probabilities = tta is null ? model.PredictProbabilities(bytes) : tta.Probabilities(model, bytes);
-            predictions.AddRange(TopK(model, probabilities, topK, i => images[i].Path, _ => null, i => images[i].Note));
+            predictions.AddRange(model.Predict(images, topK, tta));
         }
         return (predictions, skipped);
     }
 
+    /// <summary>Top-k predictions for images already read as the model's input (<see cref="ImageFileInputs"/>), in one forward pass.</summary>
+    public static IReadOnlyList<Prediction> Predict(this IImageClassifier model, IReadOnlyList<ImageFileInput> images, int topK = 3, TestTimeAugmentation? tta = null)
+    {
+        if (images.Count == 0) return [];
+        var shape = model.InputShape;
+        using var scope = NewDisposeScope();
+        var bytes = tensor(images.SelectMany(i => i.Pixels).ToArray(), [images.Count, shape.Channels, shape.Height, shape.Width]);
+        var probabilities = tta is null ? model.PredictProbabilities(bytes) : tta.Probabilities(model, bytes);
+        return TopK(model, probabilities, topK, i => images[i].Path, _ => null, i => images[i].Note);
+    }
+
     /// <summary>Top-k rows of a probability matrix [N, classes].</summary>
-    internal static IReadOnlyList<Prediction> TopK(Classifier model, Tensor probabilities, int topK,
+    internal static IReadOnlyList<Prediction> TopK(IImageClassifier model, Tensor probabilities, int topK,
         Func<int, string> source, Func<int, string?> trueClass, Func<int, string?>? note = null)
     {
         if (topK < 1) throw new ArgumentException($"Top-k must be at least 1, not {topK}.");

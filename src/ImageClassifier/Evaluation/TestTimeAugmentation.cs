@@ -36,7 +36,24 @@ public sealed record TestTimeAugmentation(bool HorizontalFlip = true, bool Verti
     public int ViewCount => 1 + (HorizontalFlip ? 1 : 0) + (VerticalFlip ? 1 : 0) + (Crops ? 5 : 0);
 
     /// <summary>Averaged class probabilities [N, classes] for a uint8 batch [N, C, H, W] (resized when its size differs).</summary>
-    public Tensor Probabilities(Classifier model, Tensor bytes)
+    public Tensor Probabilities(IImageClassifier model, Tensor bytes) =>
+        model is Classifier classifier ? Probabilities(classifier, bytes) : ProbabilitiesOfPixels(model, bytes);
+
+    /// <summary>The same for a model that takes only pixels (an exported ONNX model): each view rounded back to uint8 (flips exactly).</summary>
+    Tensor ProbabilitiesOfPixels(IImageClassifier model, Tensor bytes)
+    {
+        using var scope = NewDisposeScope();
+        var images = InputFitting.Fit(bytes.cpu(), model.InputShape).to_type(ScalarType.Float32);
+        Tensor? sum = null;
+        foreach (var view in Views(images))
+        {
+            var probabilities = model.PredictProbabilities(view.round().clamp_(0, 255).to_type(ScalarType.Byte)).cpu();
+            sum = sum is null ? probabilities : sum.add_(probabilities);
+        }
+        return sum!.div_(ViewCount).MoveToOuterDisposeScope();
+    }
+
+    Tensor Probabilities(Classifier model, Tensor bytes)
     {
         using var scope = NewDisposeScope();
         model.Network.eval();

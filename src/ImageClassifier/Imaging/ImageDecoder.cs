@@ -1,3 +1,4 @@
+using ImageClassifier.IO;
 using SkiaSharp;
 
 namespace ImageClassifier.Imaging;
@@ -17,8 +18,9 @@ namespace ImageClassifier.Imaging;
 public static class ImageDecoder
 {
     /// <summary>Images with more pixels are refused before any memory is allocated for them: a 50-byte
-    /// PNG header can claim 65535 x 65535 pixels, 16 GiB of RGBA.</summary>
-    public const long MaxPixels = 1L << 28;
+    /// PNG header can claim 65535 x 65535 pixels, 16 GiB of RGBA. <see cref="InputLimits.MaxImagePixels"/>
+    /// (100 megapixels unless raised).</summary>
+    public static long MaxPixels => InputLimits.MaxImagePixels;
 
     /// <summary>The image file at <paramref name="path"/> resized to <paramref name="shape"/>.</summary>
     public static byte[] DecodeFile(string path, ImageShape shape)
@@ -56,12 +58,24 @@ public static class ImageDecoder
     public static DecodedImage DecodeFileNative(string path, int? channels = null) =>
         DecodeNative(ReadFile(path), channels, path);
 
-    public static DecodedImage DecodeNative(ReadOnlySpan<byte> data, int? channels = null, string? name = null)
+    public static DecodedImage DecodeNative(ReadOnlySpan<byte> data, int? channels = null, string? name = null) =>
+        DecodeNative(data, channels, name, maxPixels: null, out _);
+
+    /// <summary>
+    /// The image file at its own (upright) size, or, when it has more than <paramref name="maxPixels"/> pixels,
+    /// shrunk (aspect kept) to fit them: JPEG and WebP then decode straight at a reduced scale, so a large image
+    /// costs memory for the smaller one. <paramref name="fileSize"/> is the image's own upright size.
+    /// </summary>
+    public static DecodedImage DecodeFileNative(string path, int? channels, long maxPixels, out (int Width, int Height) fileSize) =>
+        DecodeNative(ReadFile(path), channels, path, maxPixels, out fileSize);
+
+    private static DecodedImage DecodeNative(ReadOnlySpan<byte> data, int? channels, string? name, long? maxPixels, out (int Width, int Height) fileSize)
     {
         if (channels is not (null or 1 or 3))
             throw new ArgumentException($"Images have 1 channel (gray) or 3 (RGB), not {channels}.", nameof(channels));
-        using var source = DecodeSource(data, name, targetWidth: null, targetHeight: null);
-        var (width, height) = ImageResampler.UprightSize(source.Bitmap.Width, source.Bitmap.Height, source.Origin);
+        using var source = DecodeSource(data, name, targetWidth: null, targetHeight: null, maxPixels);
+        fileSize = ImageResampler.UprightSize(source.FileSize.Width, source.FileSize.Height, source.Origin);
+        var (width, height) = ImageResampler.UprightSize(source.Size.Width, source.Size.Height, source.Origin);
         int outChannels = channels ?? (source.IsGray ? 1 : 3);
         using var upright = ImageResampler.Render(source.Bitmap, source.Origin, width, height);
         var pixels = new byte[outChannels * width * height];
@@ -77,8 +91,14 @@ public static class ImageDecoder
 
     private static byte[] ReadFile(string path)
     {
+        // A FIFO would block the open, /dev/zero would fill memory: refuse them unopened.
+        if (FileKinds.NotRegularReason(path) is { } notRegular) throw new ImageDecodeException(notRegular, path);
         try
         {
+            long length = new FileInfo(path).Length;
+            if (length > InputLimits.MaxImageFileBytes)
+                throw new ImageDecodeException($"file of {length / 1e6:F0} MB is larger than the {InputLimits.MaxImageFileBytes / 1e6:F0} MB image files may be " +
+                    $"({InputLimits.RaiseHint("IMGCLASS_MAX_IMAGE_FILE_MB")})", path);
             return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -91,14 +111,15 @@ public static class ImageDecoder
         }
     }
 
-    /// <summary>A decoded image as stored (not yet upright), its orientation and whether it is gray.</summary>
-    private sealed record Source(SKBitmap Bitmap, SKEncodedOrigin Origin, bool IsGray) : IDisposable
+    /// <summary>A decoded image as stored (not yet upright), its orientation, whether it is gray, the size it
+    /// is to be used at (stored orientation; the bitmap's unless shrunk to a pixel limit) and the file's own size.</summary>
+    private sealed record Source(SKBitmap Bitmap, SKEncodedOrigin Origin, bool IsGray, SKSizeI Size, SKSizeI FileSize) : IDisposable
     {
         public void Dispose() => Bitmap.Dispose();
     }
 
     // With a target size, JPEG and WebP decode straight to a smaller size when that still covers the target.
-    private static Source DecodeSource(ReadOnlySpan<byte> data, string? name, int? targetWidth, int? targetHeight)
+    private static Source DecodeSource(ReadOnlySpan<byte> data, string? name, int? targetWidth, int? targetHeight, long? maxPixels = null)
     {
         if (data.IsEmpty) throw new ImageDecodeException("empty file (0 bytes), not an image", name);
         if (ImageFormats.Detect(data) is not { } format)
@@ -117,9 +138,17 @@ public static class ImageDecoder
         if (info.Width < 1 || info.Height < 1)
             throw new ImageDecodeException($"corrupt {kind}: it claims a size of {info.Width} x {info.Height} pixels", name);
         if ((long)info.Width * info.Height > MaxPixels)
-            throw new ImageDecodeException($"{kind} of {info.Width} x {info.Height} pixels is too large (the limit is {MaxPixels / 1_000_000} megapixels)", name);
+            throw new ImageDecodeException($"{kind} of {info.Width} x {info.Height} pixels is too large: the limit is {MaxPixels / 1_000_000} megapixels " +
+                $"({InputLimits.RaiseHint("IMGCLASS_MAX_IMAGE_MEGAPIXELS")}); refused before decoding", name);
 
         var origin = codec.EncodedOrigin;
+        var use = info.Size;
+        if (maxPixels is long most && (long)info.Width * info.Height > most)
+        {
+            double shrink = Math.Sqrt((double)most / ((long)info.Width * info.Height));
+            use = new SKSizeI(Math.Max(1, (int)(info.Width * shrink)), Math.Max(1, (int)(info.Height * shrink)));
+            (targetWidth, targetHeight) = ImageResampler.UprightSize(use.Width, use.Height, origin);
+        }
         var size = targetWidth is int w && targetHeight is int h ? ReducedSize(codec, origin, w, h) : info.Size;
         // Premultiplied, as Skia blends and resamples: transparent pixels then carry no stray colour.
         var decodeInfo = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
@@ -135,7 +164,7 @@ public static class ImageDecoder
                 throw new ImageDecodeException($"corrupt or truncated {kind}: its pixel data is incomplete or damaged", name);
             if (result != SKCodecResult.Success)
                 throw new ImageDecodeException($"cannot decode this {kind} ({result})", name);
-            return new Source(bitmap, origin, info.ColorType == SKColorType.Gray8);
+            return new Source(bitmap, origin, info.ColorType == SKColorType.Gray8, use == info.Size ? size : use, info.Size);
         }
         catch
         {
@@ -166,7 +195,7 @@ public static class ImageDecoder
     }
 
     /// <summary>The first bytes in hex, and as text when they read as text ("3C 21 44 4F ("&lt;!DO", text)").</summary>
-    internal static string DescribeStart(ReadOnlySpan<byte> data)
+    public static string DescribeStart(ReadOnlySpan<byte> data)
     {
         var head = data[..Math.Min(8, data.Length)];
         string hex = string.Join(' ', head.ToArray().Select(b => b.ToString("X2")));

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Imaging;
 
@@ -62,7 +63,6 @@ public static class ImageEncoder
     public static void WritePng(string path, ReadOnlySpan<byte> planar, ImageShape shape)
     {
         var png = EncodePng(planar, shape);
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
-        File.WriteAllBytes(path, png);
+        AtomicFile.WriteAllBytes(path, png);
     }
 }

@@ -26,9 +26,11 @@ public static class ImageFormats
         return null;
     }
 
-    /// <summary>The format of the file at <paramref name="path"/> by its content; I/O errors propagate.</summary>
+    /// <summary>The format of the file at <paramref name="path"/> by its content; I/O errors propagate.
+    /// FIFOs and devices are not images (null), and are not opened.</summary>
     public static ImageFormat? DetectFile(string path)
     {
+        if (ImageClassifier.IO.FileKinds.NotRegularReason(path) is not null) return null;
         Span<byte> header = stackalloc byte[HeaderLength];
         using var stream = File.OpenRead(path);
         int read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);

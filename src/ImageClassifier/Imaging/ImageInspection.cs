@@ -5,8 +5,15 @@ namespace ImageClassifier.Imaging;
 /// <summary>One picture <see cref="ImageInspection"/> wrote: its name (the file name without .png), path and what it shows.</summary>
 public sealed record InspectionView(string Name, string Path, string Description);
 
-/// <summary>An image's statistics and the views of it that were written.</summary>
-public sealed record Inspection(string Source, ImageStats Stats, IReadOnlyList<InspectionView> Views);
+/// <summary>
+/// An image's statistics and the views of it that were written. <see cref="FileWidth"/> x <see cref="FileHeight"/>
+/// is the image's own (upright) size; the statistics and views are of the image as inspected, which is smaller
+/// when <see cref="Reduced"/> (an image over <see cref="IO.InputLimits.MaxViewPixels"/>).
+/// </summary>
+public sealed record Inspection(string Source, ImageStats Stats, IReadOnlyList<InspectionView> Views, int FileWidth, int FileHeight)
+{
+    public bool Reduced => FileWidth != Stats.Width || FileHeight != Stats.Height;
+}
 
 /// <summary>
 /// Looks inside an image: its statistics, and PNG views of its channels and colour spaces, each view an
@@ -29,10 +36,12 @@ public static class ImageInspection
     {
         // Reading a folder fails with "access denied", which would send the user looking at permissions.
         if (Directory.Exists(path)) throw new ImageDecodeException("is a folder where an image file was expected", path);
-        var image = ImageDecoder.DecodeFileNative(path); // names the file when it is missing or not an image
+        // Bounded memory: an image over the view limit is decoded shrunk to it (straight at a reduced scale for
+        // JPEG and WebP), and the colour conversions run a band of rows at a time.
+        var image = ImageDecoder.DecodeFileNative(path, channels: null, IO.InputLimits.MaxViewPixels, out var fileSize); // names the file when it is missing or not an image
         var format = ImageFormats.DetectFile(path)
             ?? throw new ImageDecodeException("not an image (it changed while being read)", path);
-        return new Inspection(path, ImageStats.Of(image, format), WriteViews(image, folder));
+        return new Inspection(path, ImageStats.Of(image, format), WriteViews(image, folder), fileSize.Width, fileSize.Height);
     }
 
     /// <summary>Writes the views of <paramref name="image"/> as PNG files into <paramref name="folder"/>, in the order listed above.</summary>
@@ -71,11 +80,30 @@ public static class ImageInspection
     /// <summary>Gray, HSV and Lab planes of the image (an RGB copy for gray images), as planar bytes.</summary>
     private static (byte[] Gray, byte[] Hsv, byte[] Lab) Convert(DecodedImage image)
     {
-        using var scope = NewDisposeScope();
-        var pixels = tensor(image.Pixels, [image.Channels, image.Height, image.Width]);
-        var rgb = image.Channels == 3 ? pixels : pixels.expand(3, image.Height, image.Width);
-        return (Bytes(ColorSpaces.RgbToGray(rgb)), Bytes(ColorSpaces.RgbToHsv(rgb)), Bytes(ColorSpaces.RgbToLab(rgb)));
+        int height = image.Height, width = image.Width, plane = height * width;
+        var (gray, hsv, lab) = (new byte[plane], new byte[3 * plane], new byte[3 * plane]);
+        // A band of rows at a time: the float intermediates cost ~100 bytes a pixel, 1.2 GB for a whole 12-megapixel photo.
+        int band = Math.Max(1, (1 << 18) / width);
+        using var all = tensor(image.Pixels, [image.Channels, height, width]);
+        for (int row = 0; row < height; row += band)
+        {
+            using var scope = NewDisposeScope();
+            int rows = Math.Min(band, height - row);
+            var pixels = all.narrow(1, row, rows);
+            var rgb = image.Channels == 3 ? pixels : pixels.expand(3, rows, width);
+            Copy(ColorSpaces.RgbToGray(rgb), gray, row, rows, width, plane);
+            Copy(ColorSpaces.RgbToHsv(rgb), hsv, row, rows, width, plane);
+            Copy(ColorSpaces.RgbToLab(rgb), lab, row, rows, width, plane);
+        }
+        return (gray, hsv, lab);
     }
 
-    private static byte[] Bytes(Tensor t) => t.contiguous().data<byte>().ToArray();
+    // Copies a [C, rows, W] band into rows [row, row + rows) of each of the C planes of destination.
+    private static void Copy(Tensor band, byte[] destination, int row, int rows, int width, int plane)
+    {
+        var bytes = band.contiguous().data<byte>().ToArray();
+        int channels = (int)band.shape[0], size = rows * width;
+        for (int c = 0; c < channels; c++)
+            Array.Copy(bytes, c * size, destination, c * plane + row * width, size);
+    }
 }

@@ -15,7 +15,7 @@ public sealed record TrainingSummary(
 /// its inputs need. Training, evaluation and saving are extension methods in their own areas
 /// (Training, Evaluation, Serialization), so this type stays the plain unit that they share.
 /// </summary>
-public sealed class Classifier : IDisposable
+public sealed class Classifier : IImageClassifier
 {
     public Classifier(ModelSpec spec, IReadOnlyList<string> classNames, Preprocessing? preprocessing = null)
     {
@@ -37,6 +37,7 @@ public sealed class Classifier : IDisposable
     public ImageShape InputShape => new(Spec.InputShape[0], Spec.InputShape[1], Spec.InputShape[2]);
     public Device Device { get; private set; } = CPU;
     public TrainingSummary? Training { get; set; }
+    string? IImageClassifier.TrainedOn => Training?.Dataset;
 
     public Classifier To(Device device)
     {
@@ -57,6 +58,16 @@ public sealed class Classifier : IDisposable
         return Network.forward(input).softmax(1).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Logits [N, classes] (on the model's device) for a uint8 batch [N, C, H, W] (resized when its size differs).</summary>
+    public Tensor PredictLogits(Tensor bytes)
+    {
+        using var scope = NewDisposeScope();
+        Network.eval();
+        using var noGrad = no_grad();
+        using var input = Input(bytes);
+        return Network.forward(input).MoveToOuterDisposeScope();
+    }
+
     /// <summary>The network's input for a uint8 batch [N, C, H, W]: on the model's device, fitted to its input and preprocessed.</summary>
     public Tensor Input(Tensor bytes) => Preprocessing.Apply(FitToInput(bytes.to(Device)));
 
@@ -65,25 +76,10 @@ public sealed class Classifier : IDisposable
     /// when the model takes colour (pretrained backbones do), and resized (bilinear, antialiased)
     /// when the size differs. Other channel mismatches are errors.
     /// </summary>
-    public Tensor FitToInput(Tensor bytes)
-    {
-        CheckChannels((int)bytes.shape[1]);
-        using var colour = bytes.shape[1] == Spec.InputShape[0] ? bytes.alias() : bytes.expand(-1, Spec.InputShape[0], -1, -1);
-        if (bytes.shape[2] == Spec.InputShape[1] && bytes.shape[3] == Spec.InputShape[2])
-            return colour.contiguous();
-        using var asFloat = colour.to_type(ScalarType.Float32);
-        using var resized = nn.functional.interpolate(asFloat, [Spec.InputShape[1], Spec.InputShape[2]], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        return resized.round_().clamp_(0, 255).to_type(ScalarType.Byte);
-    }
+    public Tensor FitToInput(Tensor bytes) => InputFitting.Fit(bytes, InputShape);
 
     /// <summary>Whether images with <paramref name="channels"/> channels can be fed (equal, or grayscale into colour).</summary>
     public bool TakesChannels(int channels) => channels == Spec.InputShape[0] || (channels == 1 && Spec.InputShape[0] == 3);
-
-    void CheckChannels(int channels)
-    {
-        if (!TakesChannels(channels))
-            throw new ModelException($"The model takes {Spec.InputShape[0]}-channel images but got {channels} channels.");
-    }
 
     public void Dispose() => Network.Dispose();
 }

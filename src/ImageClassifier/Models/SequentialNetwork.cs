@@ -25,6 +25,7 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
         Spec = spec;
         var built = new List<Layer>();
         var counters = new Dictionary<string, int>();
+        using var budget = ParameterBudget.Begin();
         int[] shape = spec.InputShape;
         foreach (var layerSpec in spec.Layers)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Recipes;
 
@@ -13,12 +14,7 @@ public sealed partial record TrainingRecipe
     public string ToJson() => JsonSerializer.Serialize(this, TrainingResult.JsonOptions);
 
     /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> (through a temporary file, so a reader never sees half of it).</summary>
-    public void Save(string path)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, ToJson() + "\n");
-        File.Move(temp, path, overwrite: true);
-    }
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson() + "\n");
 
     /// <summary>The settings a configuration may hold: their JSON names and .NET types, in the order <see cref="ToJson"/> writes them.</summary>
     public static IReadOnlyList<(string Name, Type Type)> Settings => settings.Value;
@@ -50,7 +46,7 @@ public sealed partial record TrainingRecipe
 
     /// <summary>
     /// This recipe with the settings in <paramref name="settings"/> (snake_case names, as in <see cref="ToJson"/>) changed;
-    /// a null value clears a setting that may be null. The device, callbacks and progress style are kept.
+    /// a null value clears a setting that may be null. The device, callbacks, progress style and run settings (checkpoints, NaN policy, resume) are kept.
     /// </summary>
     public TrainingRecipe With(JsonObject settings)
     {
@@ -68,7 +64,11 @@ public sealed partial record TrainingRecipe
                 ? new ArgumentException($"'{path}' must be {Expected(setting.Type)}, not {node[path]?.ToJsonString() ?? "null"}.")
                 : new ArgumentException($"{(path.Length > 0 ? $"'{path}'" : "a setting")} is not valid{Reason(e)}.");
         }
-        return changed with { Device = Device, ExtraCallbacks = ExtraCallbacks, InteractiveProgress = InteractiveProgress };
+        return changed with
+        {
+            Device = Device, ExtraCallbacks = ExtraCallbacks, InteractiveProgress = InteractiveProgress,
+            CheckpointEvery = CheckpointEvery, OnNan = OnNan, Resume = Resume, Stop = Stop, Invocation = Invocation,
+        };
     }
 
     // The project's JSON, refusing settings it does not know (inside transfer too).

@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using ImageClassifier.Data;
 using ImageClassifier.Data.Loading;
+using ImageClassifier.Evaluation;
 using ImageClassifier.Imaging.Augmentation;
 using ImageClassifier.Training;
+using ImageClassifier.Training.Schedules;
 
 namespace ImageClassifier.Recipes;
 
@@ -56,11 +58,31 @@ public sealed partial record TrainingRecipe
     /// <summary>Draw every class equally often (weighted sampling with replacement).</summary>
     public bool Oversample { get; init; }
 
+    /// <summary>
+    /// The learning-rate schedule, stepped per batch with the learning rate as its peak: constant, one-cycle or cosine
+    /// (warmup + cosine; see LearningRateSchedule.Parse). A schedule plans every step of the run, so with one early
+    /// stopping and reduce-LR are off and the last epoch's weights are kept.
+    /// </summary>
+    public string Schedule { get; init; } = "constant";
+    /// <summary>Decay of an exponential moving average of the weights (e.g. 0.999), which becomes the evaluated and saved model; null: off.</summary>
+    public double? Ema { get; init; }
+    /// <summary>
+    /// A wall-clock budget in seconds for the whole run (loading, training, evaluation and saving): the epochs are fitted to
+    /// it from the speed measured in the first steps; <see cref="Epochs"/> is only the plan until then (a schedule's first
+    /// steps follow it). null: no budget.
+    /// </summary>
+    public double? BudgetSeconds { get; init; }
+    /// <summary>Test-time augmentation for the evaluation on the test split (TestTimeAugmentation.Parse, e.g. "flip"); null: none.</summary>
+    public string? Tta { get; init; }
+
     /// <summary>Transfer learning from pretrained weights, in two stages; null: train from scratch.</summary>
     public TransferRecipe? Transfer { get; init; }
 
     /// <summary>Write report.html beside the model.</summary>
     public bool Report { get; init; } = true;
+
+    /// <summary>Train as one rank of an MPI job (launched by mpirun); null: a single process. Not part of a saved configuration.</summary>
+    [JsonIgnore] public Distributed.DistributedTraining? Distributed { get; init; }
 
     /// <summary>Where the model trains; the CPU by default. Not part of a saved configuration.</summary>
     [JsonIgnore] public TorchSharp.torch.Device? Device { get; init; }
@@ -70,6 +92,28 @@ public sealed partial record TrainingRecipe
 
     /// <summary>Show progress by rewriting one line (on a terminal) rather than printing lines.</summary>
     [JsonIgnore] public bool InteractiveProgress { get; init; }
+
+    /// <summary>
+    /// With an output folder, a training checkpoint is written at the end of every epoch and, when this is above 0,
+    /// every that many batches too (the newest two kept in checkpoints/). Stored in the checkpoint, not in the JSON.
+    /// </summary>
+    [JsonIgnore] public int CheckpointEvery { get; init; }
+
+    /// <summary>What a NaN or infinite loss does (with an output folder): "stop" fails the run naming the epoch and batch;
+    /// "rollback" returns to the last checkpoint with the learning rate halved, at most <see cref="MaxNanRollbacks"/> times.</summary>
+    [JsonIgnore] public string OnNan { get; init; } = "stop";
+    public const int MaxNanRollbacks = 3;
+    public static readonly string[] NanPolicies = ["stop", "rollback"];
+
+    /// <summary>Continue the run whose checkpoints are in the output folder (see <see cref="ReadRun"/>), instead of starting afresh.</summary>
+    [JsonIgnore] public bool Resume { get; init; }
+
+    /// <summary>Cancelled to stop training after the current batch (SIGINT, SIGTERM): a checkpoint is written and
+    /// <see cref="Training.Checkpoints.TrainingInterruptedException"/> thrown.</summary>
+    [JsonIgnore] public CancellationToken Stop { get; init; }
+
+    /// <summary>What the caller wants stored with the checkpoints to start the run again (the CLI's data and runtime options).</summary>
+    [JsonIgnore] public System.Text.Json.Nodes.JsonObject? Invocation { get; init; }
 
     public static TrainingRecipe Default { get; } = new();
 
@@ -86,8 +130,25 @@ public sealed partial record TrainingRecipe
         if (ReduceLrFactor is <= 0 or >= 1 || double.IsNaN(ReduceLrFactor))
             throw new ArgumentException($"The reduce-LR factor must be between 0 and 1, not {ReduceLrFactor}.");
         if (MinLr < 0 || double.IsNaN(MinLr)) throw new ArgumentException($"The minimum learning rate must not be negative ({MinLr}).");
+        if (CheckpointEvery < 0) throw new ArgumentException($"Checkpoint-every must not be negative ({CheckpointEvery}).");
+        if (!NanPolicies.Contains(OnNan)) throw new ArgumentException($"On-NaN must be {string.Join(" or ", NanPolicies)}, not '{OnNan}'.");
+        LearningRateSchedule.Parse(Schedule);
+        if (Ema is { } decay && decay is not (> 0 and < 1)) throw new ArgumentException($"The EMA decay must be between 0 and 1 (e.g. 0.999), not {decay}.");
+        if (BudgetSeconds is { } budget && !(budget > 0)) throw new ArgumentException($"The time budget must be positive, not {budget} seconds.");
+        if (Tta is not null) TestTimeAugmentation.Parse(Tta);
         if (Augment is not null) AugmentationSpec.Parse(Augment);
         if (RareAugment is not null) AugmentationSpec.Parse(RareAugment);
+        if (Distributed is not null)
+        {
+            Distributed.Validate();
+            if (BudgetSeconds is not null)
+                throw new ArgumentException("A time budget does not work in distributed training (each rank would stop at its own time): leave out the budget, or set the epochs.");
+            if (Distributed.ScaleLearningRate && LearningRateSchedule.Parse(Schedule) is not ConstantRate)
+                throw new ArgumentException("A learning-rate schedule sets the rate every step, so distributed training cannot scale it: turn the scaling off (--no-lr-scaling) and give the schedule the rate for the whole job's batch.");
+            // Rank 0 alone writes checkpoints, and the checkpoint does not record the world size yet.
+            if (Resume) throw new ArgumentException("Resuming a distributed run is not supported yet: start it again.");
+            if (OnNan == "rollback") throw new ArgumentException("Rolling back after a NaN loss is not supported in distributed training (rank 0 alone has checkpoints): use the default, stop.");
+        }
         if (Transfer is not null)
         {
             Transfer.Validate();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ImageClassifier.Training;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Recipes;
 
@@ -21,7 +22,8 @@ public sealed record TrainingResult(string Dataset, string Model, int Epochs, in
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
+    /// <summary>Writes summary.json atomically (a kill leaves the old file or the new one).</summary>
+    public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
 }
 
 /// <summary>One transfer stage in summary.json: its epochs, best validation accuracy and parameter counts.</summary>

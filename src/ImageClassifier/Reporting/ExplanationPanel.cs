@@ -45,6 +45,17 @@ public static class ExplanationPanel
         });
     }
 
+    /// <summary>The overlay alone (the heatmap blended over the image) at tile size, as PNG bytes: what a web page shows beside its own labels.</summary>
+    public static byte[] RenderOverlayPng(ReadOnlySpan<byte> image, ImageShape shape, Explanation explanation, ExplainOptions? options = null)
+    {
+        options ??= ExplainOptions.Default;
+        options.Validate();
+        var (width, height) = TileSize(shape);
+        var tile = new ImageShape(3, height, width);
+        var (_, overlay) = Colour(Rgb(image, shape, tile), explanation.Heatmap.ResizeTo(width, height), options);
+        return ImageEncoder.EncodePng(overlay, tile);
+    }
+
     /// <summary>The panel of an explained image file, drawn at the file's own size.</summary>
     public static byte[] RenderPng(FileExplanation file, ExplainOptions? options = null) =>
         RenderPng(file.Image.Pixels, file.Image.Shape, file.Explanation, options);

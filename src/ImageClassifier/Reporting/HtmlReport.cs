@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ImageClassifier.Evaluation;
 using ImageClassifier.Models;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Reporting;
 
@@ -19,8 +20,7 @@ public static class HtmlReport
     public static string Write(string path, ReportInput input)
     {
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, Render(input), new UTF8Encoding(false));
+        AtomicFile.WriteAllText(full, Render(input));
         return full;
     }
 

@@ -1,5 +1,6 @@
 using ImageClassifier.Models;
 using ImageClassifier.Models.Layers;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Reporting;
 
@@ -68,8 +69,7 @@ public sealed class ModelDiagram
         if (extension == ".png") return Png.Write(path, ToPng());
         if (extension != ".svg") throw new ArgumentException($"A diagram is saved as .svg or .png, not '{Path.GetFileName(path)}'.");
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, ToSvg());
+        AtomicFile.WriteAllText(full, ToSvg());
         return full;
     }
 }

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Reporting;
 
@@ -12,8 +13,7 @@ public static class Png
     public static string Write(string path, byte[] png)
     {
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllBytes(full, png);
+        AtomicFile.WriteAllBytes(full, png);
         return full;
     }
 

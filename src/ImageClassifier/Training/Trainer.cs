@@ -6,6 +6,7 @@ using ImageClassifier.Imaging;
 using ImageClassifier.Imaging.Augmentation;
 using ImageClassifier.Models;
 using ImageClassifier.Training.Callbacks;
+using ImageClassifier.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Training;
@@ -71,13 +72,25 @@ public static class Trainer
         var augmentation = options.Augmentation is null ? null : new AugmentationContext(classCount, generator);
 
         int epochLength = sampler.Order(count, 1).Length;
-        var context = new TrainingContext(model, optimizer, options, epochLength, validationLabels is not null);
-        hooks.ForEach(h => h.OnTrainBegin(context));
-        for (int epoch = 1; epoch <= options.Epochs && !context.StopTraining; epoch++)
+        var context = new TrainingContext(model, optimizer, options, epochLength, validationLabels is not null)
         {
-            hooks.ForEach(h => h.OnEpochBegin(context, epoch));
-            double learningRate = context.LearningRate;
-            var (trainLoss, trainAccuracy, seen, seconds) = TrainEpoch(model, batches(sampler, epoch), step, optimizer, loss, augmentation, context, hooks, epoch);
+            Callbacks = hooks, AugmentationGenerator = augmentation is null ? null : generator, Resuming = options.ResumeFrom is not null,
+        };
+        hooks.ForEach(h => h.OnTrainBegin(context));
+        options.ResumeFrom?.Restore(context);
+        var position = context.Position;
+        for (int epoch = position.Epoch; epoch <= context.Epochs && !context.StopTraining; epoch++)
+        {
+            // A resumed epoch has begun already: its callbacks ran and its first batches are done.
+            bool resumed = position.EpochBegun;
+            if (!resumed)
+            {
+                hooks.ForEach(h => h.OnEpochBegin(context, epoch));
+                position.EpochLearningRate = context.LearningRate;
+                position.EpochBegun = true;
+            }
+            var epochSampler = resumed ? new SkippingSampler(sampler, epoch, position.BatchesDone * options.BatchSize) : sampler;
+            var (trainLoss, trainAccuracy, seen, seconds) = TrainEpoch(model, batches(epochSampler, epoch), step, optimizer, loss, augmentation, context, hooks, epoch);
             var logs = new Dictionary<string, double>
             {
                 ["loss"] = trainLoss,
@@ -90,10 +103,12 @@ public static class Trainer
                 logs["val_loss"] = validationLoss.item<float>();
                 logs["val_accuracy"] = Accuracy(logits, validationLabels!);
             }
-            logs["lr"] = learningRate;
+            logs["lr"] = position.EpochLearningRate;
             logs["seconds"] = seconds;
             logs["images_per_s"] = seen / seconds;
+            hooks.ForEach(h => h.OnEpochLogs(context, epoch, logs));
             context.History.Add(logs);
+            position.StartOf(epoch + 1);
             hooks.ForEach(h => h.OnEpochEnd(context, epoch, logs));
         }
         hooks.ForEach(h => h.OnTrainEnd(context));
@@ -104,10 +119,12 @@ public static class Trainer
         Func<Batch, AugmentationContext?, (Tensor Logits, Tensor Targets)> step, optim.Optimizer optimizer, CrossEntropyLoss loss,
         AugmentationContext? augmentation, TrainingContext context, List<Callback> hooks, int epoch)
     {
-        int steps = context.StepsPerEpoch, done = 0, seen = 0;
+        // A resumed epoch starts from the position's batch count and running sums.
+        var position = context.Position;
+        int steps = context.StepsPerEpoch, done = position.BatchesDone, seen = position.Seen;
         model.Network.train();
-        double lossSum = 0;
-        long correct = 0;
+        double lossSum = position.LossSum, before = position.Seconds;
+        long correct = position.Correct;
         var clock = Stopwatch.StartNew();
         foreach (var batch in batches)
         {
@@ -127,11 +144,13 @@ public static class Trainer
             lossSum += batchLoss.item<float>() * batch.Size;
             correct += logits.argmax(1).eq(classes).sum().item<long>();
             seen += batch.Size;
-            var log = new BatchLog(epoch, ++done, steps, lossSum / seen, (double)correct / seen, seen, clock.Elapsed);
+            var elapsed = clock.Elapsed + TimeSpan.FromSeconds(before);
+            (position.BatchesDone, position.LossSum, position.Correct, position.Seen, position.Seconds) = (++done, lossSum, correct, seen, elapsed.TotalSeconds);
+            var log = new BatchLog(epoch, done, steps, lossSum / seen, (double)correct / seen, seen, elapsed);
             hooks.ForEach(h => h.OnBatchEnd(context, log));
             if (context.StopTraining) break;
         }
-        return (lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1), seen, clock.Elapsed.TotalSeconds);
+        return (lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1), seen, before + clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>A batch as network input and loss targets, augmented when training asks for it.</summary>

@@ -1,5 +1,6 @@
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Imaging.Augmentation;
+using ImageClassifier.Training.Checkpoints;
 
 namespace ImageClassifier.Training;
 
@@ -32,6 +33,11 @@ public sealed record TrainingOptions
     public IReadOnlyDictionary<string, double>? LearningRateMultipliers { get; init; }
     /// <summary>Batch size for validation passes (no gradients, so larger is fine).</summary>
     public int ValidationBatchSize { get; init; } = 512;
+    /// <summary>
+    /// Continue from this checkpoint: weights, optimizer state, random state, history, callback states and the
+    /// position in the epoch are restored after OnTrainBegin, and training goes on with the next batch.
+    /// </summary>
+    public TrainingCheckpoint? ResumeFrom { get; init; }
 
     public void Validate()
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using ImageClassifier.Data.Loading;
 using ImageClassifier.Recipes;
 using ImageClassifier.Training.Callbacks;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Tuning;
 
@@ -240,12 +241,7 @@ public sealed class Study(TrainingRecipe recipe, SearchSpace space, SearchSettin
     public TrainingRecipe BestRecipe(Trial trial) =>
         Space.Apply(Recipe, trial.Params) with { Epochs = trial.Epochs, ExtraCallbacks = null, InteractiveProgress = false };
 
-    void Write(string file, string text)
-    {
-        string path = Path.Combine(Folder, file), temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
+    void Write(string file, string text) => AtomicFile.WriteAllText(Path.Combine(Folder, file), text);
 
     static JsonObject RecipeJson(TrainingRecipe recipe) => JsonNode.Parse(recipe.ToJson())!.AsObject();
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ImageClassifier.Recipes;
 using ImageClassifier.Reporting;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Tuning;
 
@@ -62,10 +63,5 @@ public static class TuningFiles
     // RFC 4180: augmentation specs hold commas.
     static string Csv(string cell) => cell.IndexOfAny([',', '"', '\n', '\r']) < 0 ? cell : "\"" + cell.Replace("\"", "\"\"") + "\"";
 
-    static void Write(string path, string text)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text, new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
-    }
+    static void Write(string path, string text) => AtomicFile.WriteAllText(path, text);
 }

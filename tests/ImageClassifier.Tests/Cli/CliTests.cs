@@ -71,14 +71,23 @@ public class CliTests
     }
 
     [Fact]
-    public void Bench_prints_train_and_inference_rates()
+    public void Bench_prints_train_and_inference_rates_their_share_of_the_ceiling_and_memory_per_epoch()
     {
-        var result = CliRunner.Run("bench", "--limit", "2560", "--json", "--threads", "2");
+        var result = CliRunner.Run("bench", "--limit", "2560", "--json", "--threads", "2", "--epochs", "2");
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = JsonDocument.Parse(result.Out);
-        Assert.True(json.RootElement.GetProperty("train_images_per_s").GetDouble() > 0);
-        Assert.True(json.RootElement.GetProperty("infer_images_per_s").GetDouble() > 0);
-        Assert.Equal(128, json.RootElement.GetProperty("batch_size").GetInt32());
+        var root = json.RootElement;
+        double train = root.GetProperty("train_images_per_s").GetDouble();
+        Assert.True(train > 0);
+        Assert.True(root.GetProperty("infer_images_per_s").GetDouble() > 0);
+        Assert.Equal(128, root.GetProperty("batch_size").GetInt32());
+        // The tutorial CNN: 5.59 MFLOP per image forward (ModelCostTests); training GFLOP/s = images/s x 3 x that.
+        Assert.Equal(5.59, root.GetProperty("forward_mflops_per_image").GetDouble(), 2);
+        Assert.Equal(train * 3 * 5.58848e-3, root.GetProperty("train_gflops").GetDouble(), 0.01 + train * 3 * 5.58848e-3 * 0.002);
+        double share = root.GetProperty("train_share_of_matmul").GetDouble();
+        Assert.Equal(root.GetProperty("train_gflops").GetDouble() / root.GetProperty("matmul_gflops").GetDouble(), share, 2);
+        Assert.InRange(share, 1e-4, 2);
+        Assert.Equal(2, root.GetProperty("resident_mb_per_epoch").GetArrayLength());
     }
 
     [Theory]

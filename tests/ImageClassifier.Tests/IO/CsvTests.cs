@@ -15,6 +15,14 @@ public class CsvTests
     public void Fields_are_quoted_only_when_RFC_4180_needs_it(string value, string expected) =>
         Assert.Equal(expected, Csv.Field(value));
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("")]
+    [InlineData("images/a,b.png")]
+    [InlineData("say \"hi\", twice")]
+    public void The_first_field_reads_back_what_a_line_wrote(string value) =>
+        Assert.Equal(value, Csv.FirstField(Csv.Line(value, "x,y", "z")));
+
     [Fact]
     public void A_line_joins_quoted_fields_and_numbers_round_trip_in_any_culture()
     {

@@ -20,10 +20,12 @@ public static class HeadlessChromium
         return VisitAsync(file, width, height, (float)timeout.TotalMilliseconds).WaitAsync(timeout + TimeSpan.FromSeconds(15));
     }
 
-    static async Task<PageVisit> VisitAsync(string file, int width, int height, float timeoutMs)
+    /// <summary>Starts Debian's Chromium headless through <paramref name="playwright"/> (also for pages served over loopback).</summary>
+    public static Task<IBrowser> Launch(IPlaywright playwright, float timeoutMs)
     {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        if (!File.Exists(Executable))
+            throw new InvalidOperationException($"{Executable} is missing: run `sudo apt-get install chromium` (./test.sh does).");
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Executable,
             Headless = true,
@@ -31,6 +33,12 @@ public static class HeadlessChromium
             // Root in a container has no user namespaces for the sandbox; the rest keeps Chromium off the network.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    }
+
+    static async Task<PageVisit> VisitAsync(string file, int width, int height, float timeoutMs)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Launch(playwright, timeoutMs);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         page.SetDefaultTimeout(timeoutMs);
         var errors = new List<string>();

@@ -130,6 +130,31 @@ public static class TestImages
     }
 
     /// <summary>The CRC-32 that PNG chunks end with (ISO-HDLC: reflected polynomial 0xEDB88320).</summary>
+    /// <summary>A 57-byte PNG whose header claims <paramref name="width"/> x <paramref name="height"/> gray pixels: signature, IHDR and a scrap of IDAT.</summary>
+    public static byte[] PngClaiming(int width, int height)
+    {
+        using var stream = new MemoryStream();
+        stream.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        byte[] ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; // bit depth 8, colour type 0 (gray)
+        WritePngChunk(stream, "IHDR", ihdr);
+        WritePngChunk(stream, "IDAT", [0x78, 0x9C, 0x63, 0x00, 0x00]);
+        return stream.ToArray();
+    }
+
+    static void WritePngChunk(Stream stream, string type, byte[] data)
+    {
+        Span<byte> word = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
+        stream.Write(word);
+        byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+        stream.Write(typed);
+        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typed));
+        stream.Write(word);
+    }
+
     public static uint Crc32(ReadOnlySpan<byte> bytes)
     {
         uint crc = 0xFFFFFFFF;

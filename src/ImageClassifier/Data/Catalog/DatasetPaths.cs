@@ -58,8 +58,17 @@ internal static class DatasetPaths
             var entry = entries.FirstOrDefault(e => e.Format == DatasetFormat.Idx && Normalize(e.Name) == Normalize(dir.Name));
             if (entry is not null) return entry.ClassNames;
         }
-        int max = IdxReader.ReadLabels(files.TrainLabels).Concat(files.TestLabels is null ? [] : IdxReader.ReadLabels(files.TestLabels))
-            .DefaultIfEmpty(0).Max();
+        var labels = IdxReader.ReadLabels(files.TrainLabels);
+        int max = labels.DefaultIfEmpty(0).Max();
+        // Numbered classes are 0..max: a label byte flipped to 200 would otherwise make a 201-class model.
+        var counts = new int[max + 1];
+        foreach (int label in labels) counts[label]++;
+        var empty = Enumerable.Range(0, max + 1).Where(c => counts[c] == 0).ToList();
+        if (empty.Count > 0)
+            throw new DatasetException(
+                $"the labels run from 0 to {max}, but {empty.Count} of those {max + 1} classes have no training image " +
+                $"(e.g. {string.Join(", ", empty.Take(5))}); the labels file is damaged, or its classes are not numbered 0..N-1. " +
+                "Name the folder after its dataset (e.g. fashion-mnist) to use that dataset's classes.", files.TrainLabels);
         return [.. Enumerable.Range(0, max + 1).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     }
 

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using ImageClassifier.Imaging;
+using ImageClassifier.IO;
 
 namespace ImageClassifier.Data;
 
@@ -84,6 +85,10 @@ public static class Cifar10Reader
             using var reader = new TarReader(tar);
             while (reader.GetNextEntry() is { } entry)
             {
+                // Nothing is ever extracted, but a name that climbs out of the archive's folder marks a hostile or broken archive.
+                if (EscapesFolder(entry.Name))
+                    throw new DatasetException($"the archive entry '{entry.Name}' points outside the archive's folder (an absolute path or ..); refused: " +
+                        $"the CIFAR-10 archive has none. Re-download {ArchiveName}.", archive);
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null) continue;
                 string name = Path.GetFileName(entry.Name);
                 if (name == MetaFile)
@@ -118,7 +123,13 @@ public static class Cifar10Reader
         if (length % RecordSize != 0)
             throw new DatasetException(
                 $"truncated or corrupt: {length} bytes is not a whole number of {RecordSize}-byte records; re-download the file.", source);
-        int count = checked((int)(length / RecordSize));
+        long records = length / RecordSize;
+        // The length is the header's word (a tar entry's declared size): check it before allocating for it.
+        if (records > InputLimits.MaxCifarRecords)
+            throw new DatasetException(
+                $"declares {length:N0} bytes ({records:N0} records), more than the {InputLimits.MaxCifarRecords:N0} records a batch file may hold " +
+                $"(CIFAR-10's hold 10,000; {InputLimits.RaiseHint("IMGCLASS_MAX_CIFAR_RECORDS")}); the file is damaged or not a CIFAR-10 batch.", source);
+        int count = (int)records;
         var pixels = new byte[(long)count * Shape.Size];
         var labels = new int[count];
         var record = new byte[RecordSize];
@@ -135,6 +146,10 @@ public static class Cifar10Reader
         }
         return new Batch(pixels, labels);
     }
+
+    private static bool EscapesFolder(string name) =>
+        name.StartsWith('/') || name.StartsWith('\\') || (name.Length > 1 && name[1] == ':')
+        || name.Split('/', '\\').Any(part => part == "..");
 
     private static DatasetSplits Assemble(IReadOnlyList<Batch> batches, IReadOnlyList<string> classNames)
     {

@@ -21,6 +21,7 @@ internal static class DataFiles
     {
         // Linux reports opening a folder as "access denied", which would send the user the wrong way.
         if (Directory.Exists(path)) throw new DatasetException("is a folder where a file was expected.", path);
+        if (ImageClassifier.IO.FileKinds.NotRegularReason(path) is { } notRegular) throw new DatasetException(notRegular + ".", path);
         try
         {
             return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);

@@ -96,15 +96,31 @@ public static class IdxReader
             throw Truncated(path, dims, total, follow);
         }
 
-        var data = new byte[total];
-        got = DataFiles.ReadUpTo(stream, data);
-        if (got < total) throw Truncated(path, dims, total, got);
+        var data = ReadData(stream, total, isGzip);
+        if (data.Length < total) throw Truncated(path, dims, total, data.Length);
         long extra = isGzip ? DataFiles.CountRemaining(stream) : fileLength - header.Length - total;
         if (extra > 0)
             throw new DatasetException(
                 $"header says {Describe(dims)} ({total} bytes) but {extra} more bytes follow them; " +
                 "the file is damaged or not what its header says: re-download it.", path);
         return (dims, data);
+    }
+
+    // A raw file's size was checked against the header; a gzip stream's is only known by reading it, so its
+    // buffer grows with the data that actually arrives: a few kilobytes claiming 2 GB cost a few kilobytes.
+    private static byte[] ReadData(Stream stream, long total, bool isGzip)
+    {
+        var data = new byte[isGzip ? Math.Min(total, 1 << 20) : total];
+        long filled = 0;
+        while (filled < total)
+        {
+            if (filled == data.Length) Array.Resize(ref data, (int)Math.Min(total, 2L * data.Length));
+            int read = stream.Read(data, (int)filled, data.Length - (int)filled);
+            if (read == 0) break;
+            filled += read;
+        }
+        if (filled < data.Length) Array.Resize(ref data, (int)filled);
+        return data;
     }
 
     private static void CheckMagic(int magic, int expected, string path)

@@ -50,10 +50,7 @@ public static class ImageFileInputs
         {
             try
             {
-                var image = ImageDecoder.DecodeFileNative(file, shape.Channels);
-                bool resized = image.Width != shape.Width || image.Height != shape.Height;
-                images.Add(new ImageFileInput(file, image, resized ? image.ResizeTo(shape).Pixels : image.Pixels,
-                    resized ? $"resized from {image.Width}x{image.Height} to {shape.Width}x{shape.Height}" : null));
+                images.Add(FromImage(file, ImageDecoder.DecodeFileNative(file, shape.Channels), shape));
             }
             catch (ImageDecodeException e) when (!strict)
             {
@@ -61,5 +58,19 @@ public static class ImageFileInputs
             }
         }
         return new ImageFileBatch(images, skipped);
+    }
+
+    /// <summary>
+    /// Encoded image bytes (an upload, say) read as predict reads a file: decoded with the input's channels and
+    /// resized to its size with a note. <paramref name="source"/> names the image; not an image throws <see cref="ImageDecodeException"/>.
+    /// </summary>
+    public static ImageFileInput Decode(string source, ReadOnlySpan<byte> data, ImageShape shape) =>
+        FromImage(source, ImageDecoder.DecodeNative(data, shape.Channels, source), shape);
+
+    static ImageFileInput FromImage(string source, DecodedImage image, ImageShape shape)
+    {
+        bool resized = image.Width != shape.Width || image.Height != shape.Height;
+        return new ImageFileInput(source, image, resized ? image.ResizeTo(shape).Pixels : image.Pixels,
+            resized ? $"resized from {image.Width}x{image.Height} to {shape.Width}x{shape.Height}" : null);
     }
 }

@@ -81,6 +81,7 @@ public static class ImageFolderReader
                     if (ImageFormats.DetectFile(file) is not null) return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        catch (DatasetException) { return true; } // an ambiguous layout: the reader explains it
         return false;
     }
 
@@ -98,10 +99,11 @@ public static class ImageFolderReader
             throw new DatasetException($"has no class subfolders; {ImageFolderLayout.Expected}", root);
 
         var files = new List<(string Path, int Label)>();
+        var linksSkipped = new List<SkippedFile>();
         foreach (var folder in classFolders)
         {
             int label = IndexOf(classNames, Path.GetFileName(folder));
-            files.AddRange(ImageFolderLayout.FilesUnder(folder).Where(f => !options.Excludes(f)).Select(f => (f, label)));
+            files.AddRange(ImageFolderLayout.FilesUnder(folder, root, linksSkipped).Where(f => !options.Excludes(f)).Select(f => (f, label)));
         }
         if (files.Count == 0)
             throw new DatasetException($"no files in its {classFolders.Count} class folders; {ImageFolderLayout.Expected}", root);
@@ -134,7 +136,7 @@ public static class ImageFolderReader
 
         // Close the gaps the skipped files left, keeping the order.
         var labels = new List<int>(files.Count);
-        var skipped = new List<SkippedFile>();
+        var skipped = new List<SkippedFile>(linksSkipped);
         for (int i = 0; i < files.Count; i++)
         {
             if (errors[i] is { } error)

@@ -19,10 +19,11 @@ internal static class ImageFileListing
                 "(check the folder names' spelling and letter case)", folder);
 
         var candidates = new List<ImageFile>();
+        var linksSkipped = new List<SkippedFile>();
         foreach (var classFolder in classFolders)
         {
             int label = classes.ToList().IndexOf(Path.GetFileName(classFolder)!);
-            candidates.AddRange(ImageFolderLayout.FilesUnder(classFolder)
+            candidates.AddRange(ImageFolderLayout.FilesUnder(classFolder, folder, linksSkipped)
                 .Where(f => exclude is not { Count: > 0 } || !exclude.Contains(Path.GetFullPath(f)))
                 .Select(f => new ImageFile(f, label)));
         }
@@ -34,8 +35,8 @@ internal static class ImageFileListing
         Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(workers, 1) },
             i => reasons[i] = NotAnImage(candidates[i].Path));
         var files = candidates.Where((_, i) => reasons[i] is null).ToArray();
-        var notImages = candidates.Select((f, i) => (f, reasons[i])).Where(x => x.Item2 is not null)
-            .Select(x => new SkippedFile(x.f.Path, x.Item2!)).ToArray();
+        var notImages = linksSkipped.Concat(candidates.Select((f, i) => (f, reasons[i])).Where(x => x.Item2 is not null)
+            .Select(x => new SkippedFile(x.f.Path, x.Item2!))).ToArray();
         if (files.Length == 0)
             throw new DatasetException($"no image files in its {classFolders.Count} class folders ({notImages.Length} files skipped, " +
                 $"e.g. {notImages[0].Path}: {notImages[0].Reason}); {ImageFolderLayout.Expected}", folder);
@@ -45,6 +46,7 @@ internal static class ImageFileListing
     // Why the file is not an image, or null when its first bytes are an image format's.
     static string? NotAnImage(string path)
     {
+        if (ImageClassifier.IO.FileKinds.NotRegularReason(path) is { } notRegular) return notRegular;
         try
         {
             Span<byte> header = stackalloc byte[ImageFormats.HeaderLength];

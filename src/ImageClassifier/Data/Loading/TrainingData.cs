@@ -66,6 +66,7 @@ public sealed class TrainingData : IDisposable
         if (options.Limit is < 1) throw new ArgumentException($"The image limit must be at least 1, not {options.Limit}.");
         if (options.Streaming is { } streaming) return LoadStreamed(source, options, streaming, validationFraction, seed);
         var splits = DatasetCatalog.Load(source, options.Locator);
+        splits.Train.EnsureEveryClassHasImages();
         var all = options.Limit is int limit ? splits.Train.Take(limit) : splits.Train;
         return FromDataset(all, splits.Test, validationFraction, seed, splits.Train.Name);
     }
@@ -79,6 +80,9 @@ public sealed class TrainingData : IDisposable
         var (all, test, testSkipped) = StreamingImageFolderSource.OpenSplits(folder, folderOptions.Shape, streaming with { Strict = streaming.Strict || folderOptions.Strict, Exclude = streaming.Exclude ?? folderOptions.Exclude });
         var listed = all.Skipped.Concat(testSkipped).ToList();
         if (listed.Count > 0) options.Locator.Skipped?.Invoke(listed);
+        var counts = new int[all.ClassNames.Count];
+        foreach (int label in all.Labels) counts[label]++;
+        ImageDataset.EnsureEveryClassHasImages(all.Name, all.ClassNames, counts);
         var source = options.Limit is int limit ? all.Subset(Enumerable.Range(0, Math.Min(limit, all.Count)).ToArray()) : all;
 
         var train = source;

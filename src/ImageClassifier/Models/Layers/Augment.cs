@@ -45,6 +45,9 @@ internal sealed class AugmentationModule : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The layer's own generator (a training checkpoint saves and restores its state).</summary>
+    internal Generator Generator => generator;
+
     public override Tensor forward(Tensor input)
     {
         if (!training) return input.alias();

@@ -18,12 +18,16 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
         var (padLeft, padRight, outW) = PadFor(width);
         if (outH < 1 || outW < 1)
             throw new ModelException($"Conv2D with kernel {KernelSize} does not fit its input {Shapes.Format(input)}: the image is too small at this depth.");
+        ParameterBudget.Claim((double)channels * Filters * KernelSize * KernelSize + (UseBias ? Filters : 0), $"Conv2D({Filters}, {KernelSize}x{KernelSize}) on {channels:N0} channels");
         var module = new ConvModule(channels, this, [padLeft, padRight, padTop, padBottom]);
         return (module, [Filters, outH, outW]);
     }
 
+    public override long MultiplyAdds(int[] input) =>
+        (long)Filters * PadFor(input[1]).Output * PadFor(input[2]).Output * input[0] * KernelSize * KernelSize;
+
     // Keras "same": output = ceil(in / stride), with the odd pixel of padding on the bottom/right.
-    (int Before, int After, int Output) PadFor(int size)
+    internal (int Before, int After, int Output) PadFor(int size)
     {
         if (Padding.Equals("valid", StringComparison.OrdinalIgnoreCase))
             return (0, 0, (size - KernelSize) / Stride + 1);

@@ -30,6 +30,12 @@ public abstract record LayerSpec
     /// <summary>Base of the automatic layer name (conv2d, conv2d_1, ...), as Keras names them.</summary>
     [JsonIgnore] public virtual string NameBase => Kind.ToLowerInvariant();
 
+    /// <summary>
+    /// Multiply-adds of one image's forward pass through this layer for an input of <paramref name="input"/>: the
+    /// convolutions' and dense layers' (pooling, normalisation and activations add under 1% and count 0).
+    /// </summary>
+    public virtual long MultiplyAdds(int[] input) => 0;
+
     /// <summary>Builds the module for an input of <paramref name="input"/> and returns its output shape.</summary>
     public abstract (nn.Module<Tensor, Tensor> Module, int[] Output) Build(int[] input);
 

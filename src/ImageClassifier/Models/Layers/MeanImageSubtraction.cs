@@ -18,6 +18,7 @@ public sealed record MeanImageSubtraction : LayerSpec
     public override (nn.Module<Tensor, Tensor>, int[]) Build(int[] input)
     {
         RequireImage(input, Kind);
+        ParameterBudget.Claim((double)input[0] * input[1] * input[2], $"MeanImage of {Shapes.Format(input)}");
         return (new MeanImageModule(input), input);
     }
 }

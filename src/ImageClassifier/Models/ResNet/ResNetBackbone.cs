@@ -35,6 +35,32 @@ public sealed record ResNetBackbone(int[] Blocks, int[]? Widths = null, bool Sma
         return (new ResNetModule(this, input[0]), [StageWidths[^1], height, width]);
     }
 
+    /// <summary>The stem's and every block's convolutions (two 3x3, and the 1x1 shortcut where the shape changes), as ResNetModule builds them.</summary>
+    public override long MultiplyAdds(int[] input)
+    {
+        int channels = input[0], height = input[1], width = input[2];
+        long total;
+        if (SmallInput) total = 9L * channels * StageWidths[0] * height * width;
+        else
+        {
+            (height, width) = (Halved(height), Halved(width));
+            total = 49L * channels * StageWidths[0] * height * width;
+            (height, width) = (Halved(height), Halved(width));
+        }
+        channels = StageWidths[0];
+        for (int stage = 0; stage < Blocks.Length; stage++)
+            for (int block = 0; block < Blocks[stage]; block++)
+            {
+                int stride = stage > 0 && block == 0 ? 2 : 1, width0 = StageWidths[stage];
+                if (stride == 2) (height, width) = (Halved(height), Halved(width));
+                long pixels = (long)height * width;
+                total += pixels * 9 * channels * width0 + pixels * 9 * width0 * width0;
+                if (stride != 1 || channels != width0) total += pixels * channels * width0;
+                channels = width0;
+            }
+        return total;
+    }
+
     // Output size of a stride-2 layer with "half" padding (kernel 3 pad 1, 7 pad 3, 1 pad 0): ceil(n / 2).
     static int Halved(int size) => (size - 1) / 2 + 1;
 }

@@ -20,6 +20,7 @@ public sealed class ResNetModule : nn.Module<Tensor, Tensor>, IStagedModule
     public ResNetModule(ResNetBackbone spec, int inChannels) : base("ResNet")
     {
         int[] widths = spec.StageWidths;
+        ParameterBudget.Claim((double)inChannels * widths[0] * (spec.SmallInput ? 9 : 49) + 4.0 * widths[0], $"ResNet stem of {widths[0]:N0} channels");
         conv1 = spec.SmallInput
             ? nn.Conv2d(inChannels, widths[0], 3, stride: 1, padding: 1, bias: false)
             : nn.Conv2d(inChannels, widths[0], 7, stride: 2, padding: 3, bias: false);
@@ -53,7 +54,7 @@ public sealed class ResNetModule : nn.Module<Tensor, Tensor>, IStagedModule
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = relu.forward(bn1.forward(conv1.forward(input)));
+        var x = relu.forward(bn1.call(conv1.forward(input)));
         if (maxpool is not null) x = maxpool.forward(x);
         foreach (var (_, stage) in stages) x = stage.forward(x);
         return x.MoveToOuterDisposeScope();
@@ -70,6 +71,9 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
 
     public BasicBlock(int inChannels, int outChannels, int stride) : base("BasicBlock")
     {
+        bool projects = stride != 1 || inChannels != outChannels;
+        ParameterBudget.Claim(9.0 * outChannels * (inChannels + outChannels) + 8.0 * outChannels + (projects ? (inChannels + 4.0) * outChannels : 0),
+            $"ResNet block of {outChannels:N0} channels");
         conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
         bn1 = nn.BatchNorm2d(outChannels);
         relu = nn.ReLU(inplace: true);
@@ -90,7 +94,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var output = bn2.forward(conv2.forward(relu.forward(bn1.forward(conv1.forward(input)))));
+        var output = bn2.call(conv2.forward(relu.forward(bn1.call(conv1.forward(input)))));
         output.add_(downsample is null ? input : downsample.forward(input));
         return relu.forward(output).MoveToOuterDisposeScope();
     }

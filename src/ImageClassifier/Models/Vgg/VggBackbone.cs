@@ -19,6 +19,19 @@ public sealed record VggBackbone(string Layout) : LayerSpec
     [System.Text.Json.Serialization.JsonIgnore]
     public string[] Items => Layout.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>Each 3x3 convolution (padding 1) at the size the pools before it leave.</summary>
+    public override long MultiplyAdds(int[] input)
+    {
+        long total = 0;
+        int channels = input[0], height = input[1], width = input[2];
+        foreach (string item in Items)
+        {
+            if (item.Equals("M", StringComparison.OrdinalIgnoreCase)) (height, width) = (height / 2, width / 2);
+            else if (int.TryParse(item, out int filters)) (total, channels) = (total + 9L * channels * filters * height * width, filters);
+        }
+        return total;
+    }
+
     public override (nn.Module<Tensor, Tensor>, int[]) Build(int[] input)
     {
         RequireImage(input, Kind);
@@ -36,6 +49,7 @@ public sealed record VggBackbone(string Layout) : LayerSpec
             }
             if (!int.TryParse(item, out int filters) || filters < 1)
                 throw new ModelException($"VGG layout items are filter counts or M, not '{item}'.");
+            ParameterBudget.Claim((9.0 * channels + 1) * filters, $"VGG convolution of {filters:N0} filters");
             modules.Add((modules.Count.ToString(), nn.Conv2d(channels, filters, 3, padding: 1)));
             modules.Add((modules.Count.ToString(), nn.ReLU(inplace: true)));
             channels = filters;

@@ -2,7 +2,7 @@ namespace ImageClassifier.Training.Callbacks;
 
 /// <summary>
 /// Hooks into training, with Keras' lifecycle: train begin, epoch begin, batch begin, gradients
-/// (after backward, before the optimizer step), batch end, epoch end, train end. Epoch and batch
+/// (after backward, before the optimizer step), batch end, epoch logs, epoch end, train end. Epoch and batch
 /// numbers are 1-based. Set <see cref="TrainingContext.StopTraining"/> to stop.
 /// </summary>
 public abstract class Callback
@@ -14,6 +14,8 @@ public abstract class Callback
     /// <summary>The batch's gradients are computed and not yet applied: averaging across processes, clipping.</summary>
     public virtual void OnGradients(TrainingContext context, int epoch, int batch) { }
     public virtual void OnBatchEnd(TrainingContext context, BatchLog batch) { }
+    /// <summary>The epoch's figures before they are recorded and shown to OnEpochEnd: combining them across processes.</summary>
+    public virtual void OnEpochLogs(TrainingContext context, int epoch, Dictionary<string, double> logs) { }
     public virtual void OnEpochEnd(TrainingContext context, int epoch, IReadOnlyDictionary<string, double> logs) { }
     public virtual void OnTrainEnd(TrainingContext context) { }
 }

@@ -1,3 +1,5 @@
+using ImageClassifier.Training.Checkpoints;
+
 namespace ImageClassifier.Training.Callbacks;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace ImageClassifier.Training.Callbacks;
 /// when training ran to the last epoch).
 /// </summary>
 public sealed class EarlyStopping(string monitor = "val_loss", int patience = 5, double minDelta = 0,
-    bool restoreBestWeights = true, string mode = "auto") : Callback
+    bool restoreBestWeights = true, string mode = "auto") : Callback, IStatefulCallback
 {
     readonly Monitor watch = new(monitor, mode, minDelta);
     WeightsSnapshot? best;
@@ -34,6 +36,27 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 5,
             context.StopTraining = true;
             context.StopReason = $"early stopping: {watch.Metric} did not improve for {patience} epochs (best {watch.Best:0.####} at epoch {BestEpoch})";
         }
+    }
+
+    public string StateName => "early_stopping";
+
+    public CallbackState SaveState()
+    {
+        var state = new CallbackState();
+        state.SetDouble("best", watch.Best);
+        state.Values["wait"] = wait;
+        state.Values["best_epoch"] = BestEpoch;
+        if (best is not null) foreach (var (name, tensor) in best.Tensors) state.Tensors[name] = tensor;
+        return state;
+    }
+
+    public void RestoreState(CallbackState state)
+    {
+        watch.Best = state.GetDouble("best");
+        wait = state.Get<int>("wait");
+        BestEpoch = state.Get<int>("best_epoch");
+        best?.Dispose();
+        best = state.Tensors.Count > 0 ? new WeightsSnapshot(new Dictionary<string, TorchSharp.torch.Tensor>(state.Tensors)) : null;
     }
 
     public override void OnTrainEnd(TrainingContext context)

@@ -17,17 +17,9 @@ public sealed class HistoryLogger(string? csvPath = null, string? jsonPath = nul
         {
             var lines = new List<string> { Csv.Line(columns) };
             lines.AddRange(epochs.Select(e => Csv.Line(columns.Select(c => e.TryGetValue(c, out double v) ? Csv.Number(v) : ""))));
-            WriteAtomically(csvPath, string.Join("\n", lines) + "\n");
+            AtomicFile.WriteAllText(csvPath, string.Join("\n", lines) + "\n");
         }
         if (jsonPath is not null)
-            WriteAtomically(jsonPath, JsonSerializer.Serialize(epochs, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
-    }
-
-    static void WriteAtomically(string path, string text)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
+            AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(epochs, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     }
 }

@@ -23,7 +23,7 @@ public sealed class Monitor
     public string Metric { get; }
     public bool HigherIsBetter { get; }
     public double MinDelta { get; }
-    public double Best { get; private set; }
+    public double Best { get; internal set; }
 
     /// <summary>The metric's value in the logs, or a clear error naming the metrics there are.</summary>
     public double Read(IReadOnlyDictionary<string, double> logs, string owner)

@@ -16,7 +16,7 @@ public sealed class ProgressLogger(TextWriter? output = null, bool? interactive 
     int lastQuarter;
 
     public override void OnTrainBegin(TrainingContext context) =>
-        writer.WriteLine($"Training on {context.TrainCount:N0} images, {context.StepsPerEpoch:N0} batches of {context.Options.BatchSize} per epoch, for up to {context.Options.Epochs} epoch{(context.Options.Epochs == 1 ? "" : "s")}");
+        writer.WriteLine($"Training on {context.TrainCount:N0} images, {context.StepsPerEpoch:N0} batches of {context.Options.BatchSize} per epoch, for up to {context.Epochs} epoch{(context.Epochs == 1 ? "" : "s")}");
 
     public override void OnEpochBegin(TrainingContext context, int epoch)
     {
@@ -27,12 +27,12 @@ public sealed class ProgressLogger(TextWriter? output = null, bool? interactive 
     public override void OnBatchEnd(TrainingContext context, BatchLog batch)
     {
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"Epoch {batch.Epoch}/{context.Options.Epochs} {batch.Batch}/{batch.Batches} - loss: {batch.Loss:0.0000} - accuracy: {batch.Accuracy:0.0000} - {batch.ImagesPerSecond:N0} img/s - ETA {batch.Remaining:mm\\:ss}");
+            $"Epoch {batch.Epoch}/{context.Epochs} {batch.Batch}/{batch.Batches} - loss: {batch.Loss:0.0000} - accuracy: {batch.Accuracy:0.0000} - {batch.ImagesPerSecond:N0} img/s - ETA {batch.Remaining:mm\\:ss}");
         if (live)
         {
             if (sinceDraw.ElapsedMilliseconds < 100 && batch.Batch < batch.Batches) return;
             sinceDraw.Restart();
-            writer.Write("\r" + line.PadRight(Console.IsOutputRedirected ? 0 : Math.Min(Console.WindowWidth - 1, 110)));
+            writer.Write("\r" + line.PadRight(Console.IsOutputRedirected ? 0 : Math.Clamp(Console.WindowWidth - 1, 0, 110)));
             return;
         }
         int quarter = 4 * batch.Batch / batch.Batches;
@@ -53,7 +53,7 @@ public sealed class ProgressLogger(TextWriter? output = null, bool? interactive 
             "lr" => string.Create(CultureInfo.InvariantCulture, $"lr: {kv.Value:0.#####}"),
             _ => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}: {kv.Value:0.0000}"),
         });
-        writer.WriteLine($"Epoch {epoch}/{context.Options.Epochs} - " + string.Join(" - ", parts));
+        writer.WriteLine($"Epoch {epoch}/{context.Epochs} - " + string.Join(" - ", parts));
     }
 
     public override void OnTrainEnd(TrainingContext context)

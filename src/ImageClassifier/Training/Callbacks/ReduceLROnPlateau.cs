@@ -1,7 +1,10 @@
+using System.Text.Json.Nodes;
+using ImageClassifier.Training.Checkpoints;
+
 namespace ImageClassifier.Training.Callbacks;
 
 /// <summary>Multiplies the learning rate by <c>factor</c> after <c>patience</c> epochs without improvement.</summary>
-public sealed class ReduceLROnPlateau : Callback
+public sealed class ReduceLROnPlateau : Callback, IStatefulCallback
 {
     readonly Monitor watch;
     readonly double factor, minLearningRate;
@@ -31,5 +34,26 @@ public sealed class ReduceLROnPlateau : Callback
         ReducedAt.Add(epoch);
         cooldownLeft = cooldown;
         wait = 0;
+    }
+
+    public string StateName => "reduce_lr_on_plateau";
+
+    public CallbackState SaveState()
+    {
+        var state = new CallbackState();
+        state.SetDouble("best", watch.Best);
+        state.Values["wait"] = wait;
+        state.Values["cooldown_left"] = cooldownLeft;
+        state.Values["reduced_at"] = new JsonArray(ReducedAt.Select(e => (JsonNode)e).ToArray());
+        return state;
+    }
+
+    public void RestoreState(CallbackState state)
+    {
+        watch.Best = state.GetDouble("best");
+        wait = state.Get<int>("wait");
+        cooldownLeft = state.Get<int>("cooldown_left");
+        ReducedAt.Clear();
+        ReducedAt.AddRange(state.Values["reduced_at"]!.AsArray().Select(e => e!.GetValue<int>()));
     }
 }

@@ -1,4 +1,5 @@
 using ImageClassifier.Models;
+using ImageClassifier.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace ImageClassifier.Training.Callbacks;
@@ -7,11 +8,16 @@ namespace ImageClassifier.Training.Callbacks;
 public sealed class TrainingContext(Classifier model, optim.Optimizer optimizer, TrainingOptions options, int trainCount, bool hasValidation)
 {
     public Classifier Model { get; } = model;
+    /// <summary>The optimizer (its state goes into checkpoints).</summary>
+    public optim.Optimizer Optimizer { get; } = optimizer;
     public TrainingOptions Options { get; } = options;
     public History History { get; } = new();
     public int TrainCount { get; } = trainCount;
     public bool HasValidation { get; } = hasValidation;
     public int StepsPerEpoch => (TrainCount + Options.BatchSize - 1) / Options.BatchSize;
+
+    /// <summary>The epochs the run plans: the options' at first; a time budget may re-plan them once it has measured the speed.</summary>
+    public int Epochs { get; set; } = options.Epochs;
 
     /// <summary>Set by a callback to end training after the current batch or epoch.</summary>
     public bool StopTraining { get; set; }
@@ -22,9 +28,21 @@ public sealed class TrainingContext(Classifier model, optim.Optimizer optimizer,
     /// <summary>The epoch whose weights the model holds at the end (set when best weights are restored).</summary>
     public int? RestoredEpoch { get; set; }
 
+    /// <summary>Where training stands (epoch, batch, running sums), kept by the training loop after every batch.</summary>
+    public TrainingPosition Position { get; } = new();
+
+    /// <summary>Every callback of the run, in order (a checkpoint saves the state of those that have one).</summary>
+    public IReadOnlyList<Callback> Callbacks { get; internal set; } = [];
+
+    /// <summary>The generator that batch augmentation draws from (null without augmentation).</summary>
+    public Generator? AugmentationGenerator { get; internal set; }
+
+    /// <summary>True when this run continues from a checkpoint (set before OnTrainBegin).</summary>
+    public bool Resuming { get; internal set; }
+
     public double LearningRate
     {
-        get => Optimizers.GetLearningRate(optimizer);
-        set => Optimizers.SetLearningRate(optimizer, value);
+        get => Optimizers.GetLearningRate(Optimizer);
+        set => Optimizers.SetLearningRate(Optimizer, value);
     }
 }

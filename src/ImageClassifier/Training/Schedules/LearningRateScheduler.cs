@@ -1,0 +1,23 @@
+using ImageClassifier.Training.Callbacks;
+
+namespace ImageClassifier.Training.Schedules;
+
+/// <summary>
+/// Sets the learning rate before every batch from a <see cref="LearningRateSchedule"/> whose peak is the options'
+/// rate, over the run's planned steps (<see cref="TrainingContext.Epochs"/> x steps per epoch, read each batch, so a
+/// time budget that re-plans the epochs re-plans the schedule). Keras' LearningRateScheduler, stepped per batch.
+/// </summary>
+public sealed class LearningRateScheduler(LearningRateSchedule schedule) : Callback
+{
+    public LearningRateSchedule Schedule { get; } = schedule;
+
+    public override void OnEpochBegin(TrainingContext context, int epoch) => Apply(context, epoch, 1);
+
+    public override void OnBatchBegin(TrainingContext context, int epoch, int batch) => Apply(context, epoch, batch);
+
+    void Apply(TrainingContext context, int epoch, int batch)
+    {
+        long steps = context.StepsPerEpoch, step = (epoch - 1) * steps + batch - 1;
+        context.LearningRate = Schedule.RateAt(step, context.Epochs * steps, context.Options.LearningRate);
+    }
+}

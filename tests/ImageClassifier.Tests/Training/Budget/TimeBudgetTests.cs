@@ -1,0 +1,28 @@
+using ImageClassifier.Data.Loading;
+using ImageClassifier.Recipes;
+using ImageClassifier.Tests.TestSupport;
+
+namespace ImageClassifier.Tests.Training.Budget;
+
+/// <summary>A time budget fits the epochs to the clock: a real run, timed.</summary>
+[Trait("Category", "Slow")]
+public sealed class TimeBudgetTests
+{
+    [Fact]
+    public void A_budgeted_run_plans_several_epochs_and_ends_within_its_budget()
+    {
+        using var dir = new TempDirectory();
+        var log = new StringWriter();
+        const double budget = 25;
+        var recipe = TrainingRecipe.Preset("fast") with { BudgetSeconds = budget, Report = false, Epochs = 1 };
+        var result = recipe.Run("fashion-mnist", dir.File("run"), new TrainingDataOptions { Limit = 2000 }, log);
+
+        Assert.Contains("Time budget 25s:", log.ToString());
+        // The budget, not --epochs (1), sets how long it trains.
+        Assert.True(result.Epochs >= 2, $"only {result.Epochs} epoch(s) in {budget}s:\n{log}");
+        // Generous: the plan is made from the speed of the first steps, and a loaded machine (other tests, other
+        // processes) can slow the later ones; 40% over the budget would mean the plan itself is wrong.
+        Assert.True(result.Seconds <= budget * 1.4, $"took {result.Seconds}s of a {budget}s budget:\n{log}");
+        Assert.NotNull(result.TestAccuracy);
+    }
+}

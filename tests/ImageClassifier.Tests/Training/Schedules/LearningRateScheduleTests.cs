@@ -1,0 +1,62 @@
+using ImageClassifier.Imaging;
+using ImageClassifier.Models;
+using ImageClassifier.Tests.TestSupport;
+using ImageClassifier.Training;
+using ImageClassifier.Training.Callbacks;
+using ImageClassifier.Training.Schedules;
+
+namespace ImageClassifier.Tests.Training.Schedules;
+
+public class LearningRateScheduleTests
+{
+    // PyTorch's OneCycleLR(max_lr=0.2, total_steps=100, pct_start=0.25): the rise ends at step 24, the fall at step 99.
+    [Theory]
+    [InlineData(0, 0.008)]                       // max_lr / div_factor 25
+    [InlineData(12, 0.104)]                      // half way up: 0.008 + 0.192 x (1 - cos(pi/2)) / 2
+    [InlineData(24, 0.2)]                        // the peak
+    [InlineData(49, 8e-7 + (0.2 - 8e-7) * 0.75)] // a third of the way down: (1 + cos(pi/3)) / 2 = 0.75
+    [InlineData(99, 8e-7)]                       // initial / final_div_factor 1e4
+    public void One_cycle_matches_hand_computed_rates(long step, double expected) =>
+        Assert.Equal(expected, new OneCycle(0.25).RateAt(step, 100, 0.2), 12);
+
+    [Theory]
+    [InlineData(0, 0.1)]    // linear warmup over 10 of 100 steps: (0 + 1) / 10
+    [InlineData(9, 1.0)]    // the end of the warmup
+    [InlineData(10, 1.0)]   // the cosine starts at the peak
+    [InlineData(55, 0.5)]   // half way through the 90 cosine steps
+    [InlineData(100, 0.0)]  // the end
+    public void Warmup_cosine_matches_hand_computed_rates(long step, double expected) =>
+        Assert.Equal(expected, new WarmupCosine(0.1).RateAt(step, 100, 1.0), 12);
+
+    [Fact]
+    public void Parse_reads_names_and_warmup_fractions_and_names_what_is_wrong()
+    {
+        Assert.Equal(new OneCycle(0.3), LearningRateSchedule.Parse("one-cycle:0.3"));
+        Assert.Equal(new WarmupCosine(WarmupCosine.DefaultWarmup), LearningRateSchedule.Parse("cosine"));
+        Assert.IsType<ConstantRate>(LearningRateSchedule.Parse("constant"));
+        Assert.Contains("Unknown schedule 'step'", Assert.Throws<ArgumentException>(() => LearningRateSchedule.Parse("step")).Message);
+        Assert.Contains("between 0 and 1", Assert.Throws<ArgumentException>(() => LearningRateSchedule.Parse("one-cycle:1.5")).Message);
+    }
+
+    sealed class RateProbe : Callback
+    {
+        public readonly List<double> Rates = [];
+        public override void OnGradients(TrainingContext context, int epoch, int batch) => Rates.Add(context.LearningRate);
+    }
+
+    [Fact]
+    public void The_scheduler_sets_every_batchs_rate_and_the_history_logs_each_epochs_first()
+    {
+        var data = Synthetic.LeftRight(64, seed: 1);
+        using var model = Classifier.Create("mlp", new ImageShape(1, 8, 8), data.ClassNames);
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Optimizer = "sgd", LearningRate = 0.5 };
+        var schedule = new OneCycle(0.25);
+        var probe = new RateProbe();
+        var history = model.Fit(data, null, options, new LearningRateScheduler(schedule), probe);
+
+        Assert.Equal(12, probe.Rates.Count); // 3 epochs of 4 batches, each stepped with its own rate
+        for (int step = 0; step < 12; step++) Assert.Equal(schedule.RateAt(step, 12, 0.5), probe.Rates[step], 9);
+        double[] logged = history.Values("lr");
+        for (int epoch = 0; epoch < 3; epoch++) Assert.Equal(schedule.RateAt(4 * epoch, 12, 0.5), logged[epoch], 9);
+    }
+}
