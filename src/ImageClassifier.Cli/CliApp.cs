@@ -23,6 +23,7 @@ public static class CliApp
         TuneCommand.Create(),
         LrFindCommand.Create(),
         BenchCommand.Create(),
+        AuditCommand.Create(),
     };
 
     /// <summary>Runs a command line; output and error can be captured (tests do).</summary>

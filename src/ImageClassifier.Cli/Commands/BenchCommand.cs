@@ -29,13 +29,14 @@ public static class BenchCommand
         var sizes = new Option<string>("--sizes") { Description = "With --pretrained: input sizes to time, comma-separated.", DefaultValueFactory = _ => "224,112" };
         var images = new Option<int>("--images") { Description = "With --pretrained: images timed at each size.", DefaultValueFactory = _ => 128 };
 
-        var command = new Command("bench", "Measure training and inference images/s (subcommands: decode, loader, make-jpegs, imbalance, serve).")
+        var command = new Command("bench", "Measure training and inference images/s (subcommands: decode, loader, make-jpegs, imbalance, serve, audit).")
         {
             Bench.BenchDecode.Create(),
             Bench.BenchLoader.Create(),
             Bench.BenchMakeJpegs.Create(),
             Bench.BenchImbalance.Create(),
             Bench.BenchServe.Create(),
+            Bench.BenchAudit.Create(),
         };
         data.AddTo(command);
         runtime.AddTo(command);

@@ -16,6 +16,7 @@ public sealed class DataOptions
     public readonly Option<int?> Channels = new("--channels") { Description = "For image folders: 1 (grayscale) or 3 (RGB). Default 3, or the model's." };
     public readonly Option<bool> Strict = new("--strict") { Description = "For image folders: stop at the first file that cannot be decoded instead of skipping it." };
     public readonly Option<int?> Limit = new("--limit") { Description = "Use only the first N images of the training split." };
+    public readonly Option<string?> Exclude = new("--exclude") { Description = "For image folders: a CSV of files to leave out (a 'path' column; with an 'action' column, the rows marked exclude), such as imgclass audit --fix-list writes. Relative paths are relative to the data folder." };
 
     public DataOptions(string? dataDescription, bool required = false)
     {
@@ -26,7 +27,7 @@ public sealed class DataOptions
     public void AddTo(Command command)
     {
         if (Data is not null) command.Options.Add(Data);
-        foreach (var option in new Option[] { DataDir, Download, ImageSize, Channels, Strict, Limit })
+        foreach (var option in new Option[] { DataDir, Download, ImageSize, Channels, Strict, Limit, Exclude })
             command.Options.Add(option);
     }
 
@@ -64,9 +65,24 @@ public sealed class DataOptions
         DataDirectory = parse.GetValue(DataDir),
         AllowDownload = parse.GetValue(Download),
         Progress = new DownloadReporter(terminal.Error),
-        ImageFolder = new ImageFolderOptions(FolderShape(parse, shape), parse.GetValue(Strict)),
+        ImageFolder = new ImageFolderOptions(FolderShape(parse, shape), parse.GetValue(Strict)) { Exclude = Excluded(parse, terminal) },
         Skipped = skipped => WarnSkipped(skipped, terminal.Error),
     };
+
+    // The files --exclude lists, read once per command; a note says how many.
+    IReadOnlySet<string>? excluded;
+
+    IReadOnlySet<string>? Excluded(ParseResult parse, Terminal terminal)
+    {
+        if (parse.GetValue(Exclude) is not { } csv) return null;
+        if (excluded is not null) return excluded;
+        string? data = Data is null ? null : parse.GetValue(Data);
+        if (data is not null && !Directory.Exists(data))
+            throw new ArgumentException($"--exclude leaves files out of folders of images, and '{data}' is not a folder.");
+        excluded = ExclusionList.Read(csv, data);
+        terminal.Error.WriteLine($"note: leaving out the {excluded.Count} file(s) that {csv} marks exclude");
+        return excluded;
+    }
 
     int? LimitValue(ParseResult parse) => parse.GetValue(Limit) switch
     {

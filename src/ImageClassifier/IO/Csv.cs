@@ -33,3 +33,48 @@ public static class Csv
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>Reads CSV as RFC 4180 writes it (quoted fields, doubled quotes, line breaks inside quotes; CRLF or LF).</summary>
+public static class CsvReader
+{
+    public static IEnumerable<List<string>> Records(TextReader reader)
+    {
+        var record = new List<string>();
+        var field = new System.Text.StringBuilder();
+        bool quoted = false, any = false;
+        int c;
+        while ((c = reader.Read()) >= 0)
+        {
+            any = true;
+            if (quoted)
+            {
+                if (c == '"')
+                {
+                    if (reader.Peek() == '"') { field.Append('"'); reader.Read(); }
+                    else quoted = false;
+                }
+                else field.Append((char)c);
+                continue;
+            }
+            switch (c)
+            {
+                case '"': quoted = true; break;
+                case ',': record.Add(field.ToString()); field.Clear(); break;
+                case '\r': break;
+                case '\n':
+                    record.Add(field.ToString());
+                    field.Clear();
+                    yield return record;
+                    record = [];
+                    any = false;
+                    break;
+                default: field.Append((char)c); break;
+            }
+        }
+        if (any)
+        {
+            record.Add(field.ToString());
+            yield return record;
+        }
+    }
+}

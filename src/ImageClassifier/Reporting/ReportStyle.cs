@@ -28,6 +28,11 @@ internal static class ReportStyle
         .diagram svg { max-width: 100%; height: auto; border: 1px solid #d0d7de; }
         .note { color: #57606a; font-style: italic; }
         .warning { color: #9a6700; }
+        .tiles { display: flex; flex-wrap: wrap; gap: 10px; }
+        .tile { margin: 0; width: 150px; font-size: 12px; word-break: break-all; }
+        .tile img { width: 96px; image-rendering: pixelated; display: block; }
+        .tile .path { color: #57606a; }
+        .group { border-top: 1px solid #d0d7de; padding-top: 4px; }
         footer { color: #57606a; padding: 0 32px 24px; }
         """;
 }

@@ -22,6 +22,8 @@ public partial class LayeringTests
         ["Inference"] = ["Export", "Serialization", "Models", "Imaging", "Engine", "IO"],
         // Data-parallel training plugs into the training loop; the recipes (and the CLI) above it turn it on.
         ["Distributed"] = ["Training", "Serialization", "Models", "Data", "Imaging", "Engine", "IO"],
+        // The audit sits beside Recipes: it trains through a recipe and draws its page with Reporting; nothing below names it.
+        ["Audit"] = ["Recipes", "Reporting", "Evaluation", "Training", "Serialization", "Models", "Data", "Imaging", "Engine", "IO"],
     };
 
     [Fact]

@@ -103,7 +103,7 @@ public static class ImageFolderReader
         foreach (var folder in classFolders)
         {
             int label = IndexOf(classNames, Path.GetFileName(folder));
-            files.AddRange(ImageFolderLayout.FilesUnder(folder, root, linksSkipped).Select(f => (f, label)));
+            files.AddRange(ImageFolderLayout.FilesUnder(folder, root, linksSkipped).Where(f => !options.Excludes(f)).Select(f => (f, label)));
         }
         if (files.Count == 0)
             throw new DatasetException($"no files in its {classFolders.Count} class folders; {ImageFolderLayout.Expected}", root);

@@ -6,7 +6,7 @@ namespace ImageClassifier.Data.Loading;
 internal static class ImageFileListing
 {
     public static (ImageFile[] Files, IReadOnlyList<string> ClassNames, SkippedFile[] NotImages) List(
-        string folder, IReadOnlyList<string>? classNames, int workers)
+        string folder, IReadOnlyList<string>? classNames, int workers, IReadOnlySet<string>? exclude = null)
     {
         ImageFolderLayout.EnsureFolder(folder);
         var classFolders = ImageFolderLayout.ClassFolders(folder);
@@ -23,7 +23,9 @@ internal static class ImageFileListing
         foreach (var classFolder in classFolders)
         {
             int label = classes.ToList().IndexOf(Path.GetFileName(classFolder)!);
-            candidates.AddRange(ImageFolderLayout.FilesUnder(classFolder, folder, linksSkipped).Select(f => new ImageFile(f, label)));
+            candidates.AddRange(ImageFolderLayout.FilesUnder(classFolder, folder, linksSkipped)
+                .Where(f => exclude is not { Count: > 0 } || !exclude.Contains(Path.GetFullPath(f)))
+                .Select(f => new ImageFile(f, label)));
         }
         if (candidates.Count == 0)
             throw new DatasetException($"no files in its {classFolders.Count} class folders; {ImageFolderLayout.Expected}", folder);

@@ -45,7 +45,7 @@ public sealed class StreamingImageFolderSource : IBatchSource
     public static StreamingImageFolderSource Open(string folder, ImageShape shape, StreamingOptions? options = null,
         IReadOnlyList<string>? classNames = null, string? name = null)
     {
-        var (found, classes, notImages) = ImageFileListing.List(folder, classNames, options?.WorkerCount ?? 2);
+        var (found, classes, notImages) = ImageFileListing.List(folder, classNames, options?.WorkerCount ?? 2, options?.Exclude);
         var source = new StreamingImageFolderSource(name ?? ImageFolderLayout.NameOf(folder), found, classes, shape, options);
         source.skipped.AddRange(notImages);
         return source;

@@ -18,6 +18,9 @@ public sealed record StreamingOptions
     /// <summary>Stop at the first file that cannot be decoded, instead of skipping and reporting it.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>Files (full paths) left out of the listing, as <see cref="ImageFolderOptions.Exclude"/>.</summary>
+    public IReadOnlySet<string>? Exclude { get; init; }
+
     /// <summary>Stops the workers and the epoch (with OperationCanceledException).</summary>
     public CancellationToken Cancellation { get; init; }
 

@@ -77,7 +77,7 @@ public sealed class TrainingData : IDisposable
             throw new DatasetException($"Streaming reads folders of class subfolders of images, and '{folder}' is not one; " +
                 "named datasets, IDX and CIFAR files are read into memory.");
         var folderOptions = options.Locator.ImageFolder;
-        var (all, test, testSkipped) = StreamingImageFolderSource.OpenSplits(folder, folderOptions.Shape, streaming with { Strict = streaming.Strict || folderOptions.Strict });
+        var (all, test, testSkipped) = StreamingImageFolderSource.OpenSplits(folder, folderOptions.Shape, streaming with { Strict = streaming.Strict || folderOptions.Strict, Exclude = streaming.Exclude ?? folderOptions.Exclude });
         var listed = all.Skipped.Concat(testSkipped).ToList();
         if (listed.Count > 0) options.Locator.Skipped?.Invoke(listed);
         var counts = new int[all.ClassNames.Count];
