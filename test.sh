@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-build/ensure-packages.sh dataset-fashion-mnist fonts-dejavu-core chromium openmpi-bin libopenmpi-dev python3-onnx
+build/ensure-packages.sh dataset-fashion-mnist fonts-dejavu-core chromium openmpi-bin libopenmpi-dev python3-onnx python3-torch
 
 fast=false
 filter=""
