@@ -10,7 +10,9 @@ namespace ImageClassifier.Tests.Examples;
 /// in short mode (IMGCLASS_EXAMPLES_SHORT=1) with its output in a temporary folder, and checks that it exits
 /// with 0, wrote every picture examples/README.md promises for it, and that every PNG picture it wrote (the
 /// files in its own folder; subfolders hold the datasets it makes) is a real, non-blank picture.
-/// Each run builds the example first when it changed (tens of seconds), so these tests are slow.
+/// Each run builds the example first (tens of seconds), so these tests are slow. The build goes into the temporary
+/// folder (--artifacts-path) and is deleted with it: by default every file-based app keeps its own ~700 MB copy of
+/// libtorch under ~/.local/share/dotnet/runfile, and sixteen of them filled a CI machine's disk.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed partial class ExamplesTests
@@ -88,7 +90,8 @@ public sealed partial class ExamplesTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string arg in (string[])["run", Path.Combine("examples", file)]) start.ArgumentList.Add(arg);
+        foreach (string arg in (string[])["run", "--artifacts-path", Path.Combine(output, "build"), Path.Combine("examples", file)])
+            start.ArgumentList.Add(arg);
         // The test host's MSBuild variables would point the nested build at the test run's SDK settings.
         foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
             start.Environment.Remove(name);
