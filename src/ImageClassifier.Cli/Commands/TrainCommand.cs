@@ -54,7 +54,8 @@ public static class TrainCommand
             bool json = parse.GetValue(runtime.Json);
             var log = json ? terminal.Error : terminal.Out; // with --json, stdout holds only the result
             if (parse.GetValue(checkpointEvery) is < 0 and var every) throw new ArgumentException($"--checkpoint-every must not be negative ({every}).");
-            var recipe = resumed?.Recipe ?? distributed.Apply(parse, recipeOptions.Recipe(parse, runtime.Seed, feed, transfer, data.ImageSizeValue(parse))) with
+            // A resumed run's recipe comes from its checkpoint; a distributed job's settings from its stored command line.
+            var recipe = distributed.Apply(parse, resumed?.Recipe ?? recipeOptions.Recipe(parse, runtime.Seed, feed, transfer, data.ImageSizeValue(parse))) with
             {
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 OnNan = parse.GetValue(onNan)!,

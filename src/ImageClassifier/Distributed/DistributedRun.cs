@@ -72,6 +72,7 @@ public sealed class DistributedRun
     {
         yield return new MetricAverager(Communicator, validationShare);
         yield return new GradientAverager(Communicator, Settings.BucketBytes);
+        yield return new EpochBoundarySync(Communicator);
         if (Settings.SyncBatchNorm && Communicator.Size > 1) yield return new SyncBatchNorm(Communicator);
         if (Settings.ScaleLearningRate && Communicator.Size > 1) yield return new LearningRateScaling(Communicator.Size, Settings.WarmupEpochs);
     }

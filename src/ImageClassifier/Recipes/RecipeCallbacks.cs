@@ -40,9 +40,11 @@ sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validat
         [
             .. distributed?.Invoke() ?? [], // first: the others see the job's combined figures
             failOnNan ? new NonFiniteLossGuard() : new TerminateOnNaN(),
-            .. checkpoints is { RateFactor: not 1 } ? [new ScaleLearningRateOnce(checkpoints.RateFactor)] : Array.Empty<Callback>(),
+            // A NaN rollback halves the rate: once (the checkpoint holds the rate of earlier ones), or with a schedule,
+            // which sets the rate every batch, its peak, for every rollback of the run.
+            .. checkpoints is { RateFactor: not 1 } && schedule is ConstantRate ? [new ScaleLearningRateOnce(checkpoints.RateFactor)] : Array.Empty<Callback>(),
             .. planned ? [] : new Callback[] { stopper!, new ReduceLROnPlateau(watched, recipe.ReduceLrFactor, recipe.ReduceLrPatience, recipe.MinLr) },
-            .. schedule is ConstantRate ? [] : new Callback[] { new LearningRateScheduler(schedule) },
+            .. schedule is ConstantRate ? [] : new Callback[] { new LearningRateScheduler(schedule) { PeakFactor = Math.Pow(0.5, checkpoints?.Info.Rollbacks ?? 0) } },
             .. Budget is null ? [] : new Callback[] { Budget },
             .. Files(prefix),
             new ProgressLogger(log, recipe.InteractiveProgress),
@@ -65,7 +67,7 @@ sealed class RecipeCallbacks(TrainingRecipe recipe, string? folder, bool validat
 sealed record CheckpointSettings(CheckpointFolder Folder, RunInfo Info, string? ResumedFrom, double RateFactor)
 {
     public Checkpointing Callback(TrainingRecipe recipe) =>
-        new(Folder, recipe.CheckpointEvery, Info.ToJson, recipe.Stop) { ResumedFrom = ResumedFrom };
+        new(Folder, recipe.CheckpointEvery, Info.ToJson, recipe.Stop) { ResumedFrom = ResumedFrom, EpochEndsOnly = recipe.Distributed is not null };
 }
 
 /// <summary>Multiplies the learning rate once, before the first batch of a run rolled back after a NaN loss.</summary>

@@ -77,9 +77,9 @@ sealed class RunFolder : IDisposable
 /// <summary>
 /// What a checkpoint stores of the run that wrote it, so that <c>train --resume DIR</c> needs nothing else: the recipe
 /// (as its JSON), the data it trained on, the checkpoint and NaN settings, the NaN rollbacks so far, and whatever
-/// the caller adds (the CLI's data and runtime options).
+/// the caller adds (the CLI's data and runtime options), and the number of ranks of a distributed job (1 otherwise).
 /// </summary>
-public sealed record RunInfo(TrainingRecipe Recipe, string Source, JsonObject? Invocation, int Rollbacks)
+public sealed record RunInfo(TrainingRecipe Recipe, string Source, JsonObject? Invocation, int Rollbacks, int WorldSize = 1)
 {
     public JsonObject ToJson() => new()
     {
@@ -88,6 +88,7 @@ public sealed record RunInfo(TrainingRecipe Recipe, string Source, JsonObject? I
         ["checkpoint_every"] = Recipe.CheckpointEvery,
         ["on_nan"] = Recipe.OnNan,
         ["rollbacks"] = Rollbacks,
+        ["world_size"] = WorldSize,
         ["invocation"] = Invocation?.DeepClone(),
     };
 
@@ -100,7 +101,8 @@ public sealed record RunInfo(TrainingRecipe Recipe, string Source, JsonObject? I
                 CheckpointEvery = json["checkpoint_every"]?.GetValue<int>() ?? 0,
                 OnNan = json["on_nan"]?.GetValue<string>() ?? "stop",
             };
-            return new RunInfo(recipe, json["source"]!.GetValue<string>(), json["invocation"]?.DeepClone().AsObject(), json["rollbacks"]?.GetValue<int>() ?? 0);
+            return new RunInfo(recipe, json["source"]!.GetValue<string>(), json["invocation"]?.DeepClone().AsObject(), json["rollbacks"]?.GetValue<int>() ?? 0,
+                json["world_size"]?.GetValue<int>() ?? 1);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or NullReferenceException or FormatException)
         {

@@ -52,7 +52,9 @@ public sealed partial record TrainingRecipe
         // In a distributed job rank 0 alone writes (and locks and clears the folder); the other ranks only train.
         if (Distributed is not null && !DistributedRun.Start(Distributed).IsRoot)
         {
-            using var trained = Fit(data, log, null, clock, null);
+            // A resumed job: every rank starts from rank 0's latest checkpoint (the folder must be shared, or copied to each host).
+            var start = Resume ? ResumePoint(new CheckpointFolder(Path.Combine(outputFolder, CheckpointFolder.DefaultName)), log) : null;
+            using var trained = Fit(data, log, null, clock, null, start);
             var bestLogs = trained.History.Epochs[trained.BestEpoch - 1];
             return new TrainingResult(data.Name, trained.Model.Spec.Architecture, trained.Epochs, trained.BestEpoch, data.Train.Count, data.Validation?.Count ?? 0,
                 bestLogs.GetValueOrDefault("val_accuracy", double.NaN), null, null, Math.Round(clock.Elapsed.TotalSeconds, 1),
@@ -62,8 +64,7 @@ public sealed partial record TrainingRecipe
         TrainingCheckpoint? resumeFrom = null;
         if (Resume)
         {
-            resumeFrom = folder.Checkpoints.ReadLatest(damaged => log.WriteLine($"warning: {damaged}; trying the one before."))
-                ?? throw new ArgumentException($"There is no readable checkpoint in {folder.Checkpoints.Path} to resume from.");
+            resumeFrom = ResumePoint(folder.Checkpoints, log);
             log.WriteLine($"Resuming from {resumeFrom.Path} ({resumeFrom.Where}).");
         }
         else folder.ClearEarlierRun(log);
@@ -115,10 +116,29 @@ public sealed partial record TrainingRecipe
     /// </summary>
     public FittedModel Fit(TrainingData data, TextWriter? log = null, string? folder = null) => Fit(data, log, folder, Stopwatch.StartNew(), null);
 
+    /// <summary>
+    /// The newest readable checkpoint in <paramref name="checkpoints"/>, when it was written by a job of as many ranks as
+    /// this one: another number would split every epoch differently and change the steps per epoch.
+    /// </summary>
+    TrainingCheckpoint ResumePoint(CheckpointFolder checkpoints, TextWriter log)
+    {
+        var checkpoint = checkpoints.ReadLatest(damaged => log.WriteLine($"warning: {damaged}; trying the one before."))
+            ?? throw new ArgumentException($"There is no readable checkpoint in {checkpoints.Path} to resume from.");
+        int written = checkpoint.Run?["world_size"]?.GetValue<int>() ?? 1;
+        int ranks = Distributed is null ? 1 : DistributedRun.Start(Distributed).Communicator.Size;
+        if (written != ranks)
+            throw new ArgumentException($"The checkpoint {checkpoint.Path} was written by {Ranks(written)} and this run has {Ranks(ranks)}: resume it with " +
+                (written == 1 ? "one process (without mpirun)" : $"mpirun -np {written}") + ", since another number of ranks would split every epoch differently.");
+        return checkpoint;
+
+        static string Ranks(int n) => n == 1 ? "a single process" : $"a job of {n} ranks";
+    }
+
     /// <summary>A run into an output folder: its checkpoints, the checkpoint it resumes from, and what it trains on.</summary>
     sealed record RunFiles(RunFolder Folder, TrainingCheckpoint? ResumeFrom, string Source);
 
-    FittedModel Fit(TrainingData data, TextWriter? log, string? folder, Stopwatch clock, RunFiles? files)
+    /// <param name="rankResume">For a rank other than 0 of a resumed job (it has no <paramref name="files"/>): the checkpoint it starts from.</param>
+    FittedModel Fit(TrainingData data, TextWriter? log, string? folder, Stopwatch clock, RunFiles? files, TrainingCheckpoint? rankResume = null)
     {
         Validate();
         log ??= TextWriter.Null;
@@ -137,10 +157,10 @@ public sealed partial record TrainingRecipe
                 + (Distributed!.ScaleLearningRate && distributed.Communicator.Size > 1 ? $"learning rate {LearningRate:g3} x {distributed.Communicator.Size} after {Distributed.WarmupEpochs} warmup epoch(s)" : $"learning rate {LearningRate:g3} unscaled"));
         }
         var stages = Transfer?.Stages;
-        if (files?.ResumeFrom is not null && stages is not null)
+        var resumeFrom = files?.ResumeFrom ?? rankResume;
+        if (resumeFrom is not null && stages is not null)
             throw new ArgumentException("Resuming works for training from scratch; a transfer-learning run (--pretrained, --weights) must start again.");
 
-        var resumeFrom = files?.ResumeFrom;
         int rollbacks = resumeFrom?.Run?["rollbacks"]?.GetValue<int>() ?? 0;
         while (true)
         {
@@ -148,7 +168,7 @@ public sealed partial record TrainingRecipe
             int rollbacksBefore = resumeFrom?.Run?["rollbacks"]?.GetValue<int>() ?? 0;
             double rateFactor = Math.Pow(0.5, rollbacks - rollbacksBefore);
             var run = files is null || stages is not null ? null
-                : new CheckpointSettings(files.Folder.Checkpoints, new RunInfo(this, files.Source, Invocation, rollbacks), resumeFrom?.Path, rateFactor);
+                : new CheckpointSettings(files.Folder.Checkpoints, new RunInfo(this, files.Source, Invocation, rollbacks, distributed?.Communicator.Size ?? 1), resumeFrom?.Path, rateFactor);
             var model = CreateModel(data);
             try
             {

@@ -145,8 +145,9 @@ public sealed partial record TrainingRecipe
                 throw new ArgumentException("A time budget does not work in distributed training (each rank would stop at its own time): leave out the budget, or set the epochs.");
             if (Distributed.ScaleLearningRate && LearningRateSchedule.Parse(Schedule) is not ConstantRate)
                 throw new ArgumentException("A learning-rate schedule sets the rate every step, so distributed training cannot scale it: turn the scaling off (--no-lr-scaling) and give the schedule the rate for the whole job's batch.");
-            // Rank 0 alone writes checkpoints, and the checkpoint does not record the world size yet.
-            if (Resume) throw new ArgumentException("Resuming a distributed run is not supported yet: start it again.");
+            // The ranks agree at epoch boundaries only (EpochBoundarySync), so rank 0's checkpoints are taken there.
+            if (CheckpointEvery > 0)
+                throw new ArgumentException("Checkpoints every N batches do not work in distributed training (the ranks hold the same state only at the end of an epoch): leave out the option; every epoch's end is checkpointed.");
             if (OnNan == "rollback") throw new ArgumentException("Rolling back after a NaN loss is not supported in distributed training (rank 0 alone has checkpoints): use the default, stop.");
         }
         if (Transfer is not null)

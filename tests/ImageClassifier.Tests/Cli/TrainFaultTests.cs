@@ -66,6 +66,29 @@ public sealed class TrainFaultTests : IDisposable
     }
 
     [Fact]
+    public void Rollback_on_NaN_with_a_schedule_halves_the_schedule_from_there_on()
+    {
+        // The schedule sets the rate every batch, so the rollback must lower the schedule itself, not the rate once.
+        bool injected = false;
+        var recipe = new TrainingRecipe
+        {
+            Model = "mlp", Epochs = 3, BatchSize = 16, Report = false, OnNan = "rollback", ValidationSplit = 0.25, Schedule = "cosine",
+            ExtraCallbacks = _ => [new InjectNaN(2, 3, () => !injected && (injected = true))],
+        };
+        using var training = TrainingData.FromDataset(Synthetic.LeftRight(128, 1), Synthetic.LeftRight(32, 3), 0.25, recipe.Seed);
+        var rolledBack = Rates(recipe.Run(training, dir.File("scheduled-rollback"), TextWriter.Null));
+        var plain = Rates((recipe with { ExtraCallbacks = null }).Run(training, dir.File("scheduled"), TextWriter.Null));
+
+        Assert.True(injected);
+        Assert.Equal(plain[0], rolledBack[0]);
+        Assert.Equal(plain[1] / 2, rolledBack[1], 1e-12);
+        Assert.Equal(plain[2] / 2, rolledBack[2], 1e-12);
+
+        static double[] Rates(TrainingResult result) => File.ReadAllLines(Path.Combine(result.Output, "history.csv")).Skip(1)
+            .Select(l => double.Parse(l.Split(',')[4], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    [Fact]
     public void A_fresh_run_removes_the_files_of_an_earlier_run_in_its_folder()
     {
         string output = dir.File("reused");

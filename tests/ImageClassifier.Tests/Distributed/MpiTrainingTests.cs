@@ -77,13 +77,7 @@ public class MpiTrainingTests
         using var temp = new TempDirectory();
         // 64 real Fashion-MNIST images (one step of 64) as an IDX folder with a small test split (the report and a 10,000-image test
         // pass would only cost time); ResNet-20 has a batch-norm layer after each of its 19 convolutions.
-        string data = Path.Combine(temp.Path, "data");
-        Directory.CreateDirectory(data);
-        var train = FashionMnist.Train;
-        File.WriteAllBytes(Path.Combine(data, "train-images-idx3-ubyte"), IdxFiles.Images(64, 28, 28, train.Pixels[..(64 * 784)]));
-        File.WriteAllBytes(Path.Combine(data, "train-labels-idx1-ubyte"), IdxFiles.Labels(train.Labels.Take(64)));
-        File.WriteAllBytes(Path.Combine(data, "t10k-images-idx3-ubyte"), IdxFiles.Images(8, 28, 28, train.Pixels[..(8 * 784)]));
-        File.WriteAllBytes(Path.Combine(data, "t10k-labels-idx1-ubyte"), IdxFiles.Labels(train.Labels.Take(8)));
+        string data = IdxFolder(Path.Combine(temp.Path, "data"), train: 64, test: 8);
         string[] Resnet(string output, int batch, params string[] more) =>
             [.. Args(output, batch, ["--validation-split", "0", .. more]).Select(a => a switch { "fashion-mnist" => data, "570" => "64", "2" => "1", "mlp" => "resnet-small", _ => a })];
 
@@ -102,6 +96,64 @@ public class MpiTrainingTests
         double localApart = LargestDifference(Path.Combine(temp.Path, "single"), Path.Combine(temp.Path, "local"));
         Assert.True(syncedApart < 1e-4, $"synchronised batch norm: largest weight or statistic difference {syncedApart:g3}");
         Assert.True(localApart > 20 * syncedApart, $"local batch norm should part clearly: {localApart:g3} against {syncedApart:g3}");
+    }
+
+    // The first train (and test) Fashion-MNIST training images as an IDX folder: a small test split, where the real
+    // one's 10,000 images would only cost time.
+    static string IdxFolder(string data, int train, int test)
+    {
+        Directory.CreateDirectory(data);
+        var images = FashionMnist.Train;
+        File.WriteAllBytes(Path.Combine(data, "train-images-idx3-ubyte"), IdxFiles.Images(train, 28, 28, images.Pixels[..(train * 784)]));
+        File.WriteAllBytes(Path.Combine(data, "train-labels-idx1-ubyte"), IdxFiles.Labels(images.Labels.Take(train)));
+        File.WriteAllBytes(Path.Combine(data, "t10k-images-idx3-ubyte"), IdxFiles.Images(test, 28, 28, images.Pixels[..(test * 784)]));
+        File.WriteAllBytes(Path.Combine(data, "t10k-labels-idx1-ubyte"), IdxFiles.Labels(images.Labels.Take(test)));
+        return data;
+    }
+
+    [SkippableFact]
+    public void A_killed_job_resumed_with_as_many_ranks_ends_as_the_uninterrupted_job_and_another_number_is_refused()
+    {
+        Skip.If(MpiJob.Mpirun is null, "Open MPI (mpirun) is not installed: apt-get install openmpi-bin");
+        using var temp = new TempDirectory();
+        // ResNet-20 (batch norm everywhere, local statistics) with flip and crop augmentation: every rank draws its own
+        // random numbers, and its batch-norm statistics are its own until the epoch ends.
+        string data = IdxFolder(Path.Combine(temp.Path, "data"), train: 256, test: 16);
+        string[] Job(string output) => ["train", "-d", data, "--epochs", "4", "--model", "resnet-small", "--augment", "flip,crop=2",
+            "--optimizer", "sgd", "--lr", "0.05", "--threads", "1", "--seed", "7", "--validation-split", "0.125", "--no-report",
+            "-b", "16", "-o", output, "--distributed", "--no-lr-scaling"];
+
+        var whole = MpiJob.Run(2, Job("whole"), temp.Path, Limit);
+        Assert.True(whole.ExitCode == 0, whole.Output);
+
+        // The same job, killed (SIGKILL to mpirun and both ranks) once the end of its first epoch is checkpointed.
+        string checkpoints = Path.Combine(temp.Path, "cut", "checkpoints");
+        var lines = new List<string>();
+        using (var mpirun = MpiJob.Start(2, Job("cut"), temp.Path, line => { lock (lines) lines.Add(line); }))
+        {
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(Path.Combine(checkpoints, "checkpoint-000002.ckpt")) && !mpirun.HasExited && clock.Elapsed < Limit) Thread.Sleep(20);
+            mpirun.Kill(entireProcessTree: true);
+            mpirun.WaitForExit();
+        }
+        Assert.False(File.Exists(Path.Combine(temp.Path, "cut", "model.imgclass")) && !Directory.Exists(checkpoints),
+            "the job finished before it was killed:\n" + string.Join("\n", lines));
+
+        // Another number of ranks is refused, naming the one that wrote the checkpoint, and changes nothing.
+        var single = MpiJob.Run(1, ["train", "--resume", "cut"], temp.Path, Limit);
+        Assert.Equal(1, single.ExitCode);
+        Assert.Contains("was written by a job of 2 ranks and this run has a single process: resume it with mpirun -np 2", single.Output);
+
+        var resumed = MpiJob.Run(2, ["train", "--resume", "cut"], temp.Path, Limit);
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.Matches(@"Resuming from \S+checkpoint-\d+\.ckpt \(the end of epoch [123]\)", resumed.Output);
+        // Deterministic on both sides (one thread per rank, the same seeds, epochs reseeded at their start), so the
+        // resumed job's weights and batch-norm statistics equal the uninterrupted job's exactly.
+        Assert.Equal(0, LargestDifference(Path.Combine(temp.Path, "whole"), Path.Combine(temp.Path, "cut")));
+        var historyWhole = History(Path.Combine(temp.Path, "whole", "history.csv"));
+        var historyCut = History(Path.Combine(temp.Path, "cut", "history.csv"));
+        foreach (string metric in (string[])["loss", "accuracy", "val_loss", "val_accuracy"])
+            Assert.Equal(historyWhole[metric], historyCut[metric]);
     }
 
     // The largest absolute difference between the weights and buffers (batch-norm running statistics) of two trained models.

@@ -37,6 +37,16 @@ public sealed class TrainingContext(Classifier model, optim.Optimizer optimizer,
     /// <summary>The generator that batch augmentation draws from (null without augmentation).</summary>
     public Generator? AugmentationGenerator { get; internal set; }
 
+    /// <summary>Every generator the run draws from, by a stable name: the global one (dropout), augmentation's, each augmentation layer's.</summary>
+    internal IEnumerable<(string Name, Generator Generator)> RandomGenerators()
+    {
+        yield return ("global", Generator.Default);
+        if (AugmentationGenerator is { } augmentation) yield return ("augmentation", augmentation);
+        int layer = 0;
+        foreach (var module in Model.Network.modules().OfType<Models.Layers.AugmentationModule>())
+            yield return ($"layer{layer++}", module.Generator);
+    }
+
     /// <summary>True when this run continues from a checkpoint (set before OnTrainBegin).</summary>
     public bool Resuming { get; internal set; }
 

@@ -10,10 +10,15 @@ namespace ImageClassifier.Training.Checkpoints;
 /// batches. When <paramref name="stop"/> is cancelled (SIGINT, SIGTERM) it writes one after the current batch and
 /// throws <see cref="TrainingInterruptedException"/>. It must come last among the callbacks, so that the state it
 /// saves includes what the others did at the same step. Weights that are no longer finite are never written: that
-/// is a <see cref="NonFiniteLossException"/>, and the last good checkpoint stays the latest.
+/// is a <see cref="NonFiniteLossException"/>, and the last good checkpoint stays the latest. With
+/// <see cref="EpochEndsOnly"/> (a distributed job, whose ranks agree only at epoch boundaries) nothing is written
+/// mid-epoch: a stop there names the last epoch's checkpoint.
 /// </summary>
 public sealed class Checkpointing(CheckpointFolder folder, int everyBatches = 0, Func<JsonObject?>? run = null, CancellationToken stop = default) : Callback
 {
+    /// <summary>Write only at the start of training and at the ends of epochs.</summary>
+    public bool EpochEndsOnly { get; init; }
+
     public CheckpointFolder Folder { get; } = folder;
 
     /// <summary>The newest checkpoint this run wrote (or resumed from), or null.</summary>
@@ -35,7 +40,7 @@ public sealed class Checkpointing(CheckpointFolder folder, int everyBatches = 0,
         string where = $"epoch {batch.Epoch}, batch {batch.Batch} of {batch.Batches}";
         if (stop.IsCancellationRequested) Interrupt(context, where);
         long step = (long)(batch.Epoch - 1) * batch.Batches + batch.Batch;
-        if (everyBatches > 0 && step % everyBatches == 0 && batch.Batch < batch.Batches) Save(context, where);
+        if (everyBatches > 0 && !EpochEndsOnly && step % everyBatches == 0 && batch.Batch < batch.Batches) Save(context, where);
     }
 
     public override void OnEpochEnd(TrainingContext context, int epoch, IReadOnlyDictionary<string, double> logs)
@@ -46,6 +51,8 @@ public sealed class Checkpointing(CheckpointFolder folder, int everyBatches = 0,
 
     void Interrupt(TrainingContext context, string where)
     {
+        if (EpochEndsOnly) throw new TrainingInterruptedException(
+            $"Training was interrupted at {where}; the state at the last epoch boundary is saved in {Latest}.", Latest!, Folder.Path);
         Save(context, where);
         throw Interrupted(where);
     }

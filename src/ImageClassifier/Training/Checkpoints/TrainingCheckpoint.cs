@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ImageClassifier.Models.Layers;
 using ImageClassifier.Training.Callbacks;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -48,7 +47,7 @@ public sealed class TrainingCheckpoint
             [WeightsEntry] = Bytes(writer => context.Model.Network.save(writer)),
             [OptimizerEntry] = Bytes(writer => Helper(context.Optimizer).save_state_dict(writer)),
         };
-        var generators = Generators(context).ToList();
+        var generators = context.RandomGenerators().ToList();
         var states = generators.Select(g => new KeyValuePair<string, Tensor>(g.Name, g.Generator.get_state())).ToList();
         try { entries[RandomEntry] = TensorBundle.ToBytes(states); }
         finally { foreach (var (_, state) in states) state.Dispose(); }
@@ -90,7 +89,7 @@ public sealed class TrainingCheckpoint
         var states = TensorBundle.FromBytes(Entry(RandomEntry));
         try
         {
-            foreach (var (name, generator) in Generators(context))
+            foreach (var (name, generator) in context.RandomGenerators())
             {
                 if (!states.TryGetValue(name, out var state))
                     throw new InvalidDataException($"The checkpoint has no state for the random generator '{name}': it was written by a different kind of run.");
@@ -113,16 +112,6 @@ public sealed class TrainingCheckpoint
         if (m.PlannedEpochs > 0) context.Epochs = m.PlannedEpochs; // a time budget may have re-planned them
         context.StopTraining = m.StopTraining;
         context.StopReason = m.StopReason;
-    }
-
-    /// <summary>Every generator a run draws from, by a stable name: the global one, augmentation's, each augmentation layer's.</summary>
-    static IEnumerable<(string Name, Generator Generator)> Generators(TrainingContext context)
-    {
-        yield return ("global", Generator.Default);
-        if (context.AugmentationGenerator is { } augmentation) yield return ("augmentation", augmentation);
-        int layer = 0;
-        foreach (var module in context.Model.Network.modules().OfType<AugmentationModule>())
-            yield return ($"layer{layer++}", module.Generator);
     }
 
     /// <summary>The stateful callbacks by state name, a repeated name numbered (#2, #3) in callback order.</summary>

@@ -11,6 +11,9 @@ public sealed class LearningRateScheduler(LearningRateSchedule schedule) : Callb
 {
     public LearningRateSchedule Schedule { get; } = schedule;
 
+    /// <summary>Multiplies the schedule's peak (a run rolled back after a NaN loss lowers the whole schedule).</summary>
+    public double PeakFactor { get; init; } = 1;
+
     public override void OnEpochBegin(TrainingContext context, int epoch) => Apply(context, epoch, 1);
 
     public override void OnBatchBegin(TrainingContext context, int epoch, int batch) => Apply(context, epoch, batch);
@@ -18,6 +21,6 @@ public sealed class LearningRateScheduler(LearningRateSchedule schedule) : Callb
     void Apply(TrainingContext context, int epoch, int batch)
     {
         long steps = context.StepsPerEpoch, step = (epoch - 1) * steps + batch - 1;
-        context.LearningRate = Schedule.RateAt(step, context.Epochs * steps, context.Options.LearningRate);
+        context.LearningRate = Schedule.RateAt(step, context.Epochs * steps, context.Options.LearningRate * PeakFactor);
     }
 }
