@@ -19,10 +19,7 @@ public static class PredictionEndpoints
                 "Query: top (classes per image, default 5). Images are recognised by content and resized to the model's input as `imgclass predict` does.")
             .WithImageBody("One or several images: the raw body, or multipart/form-data file parts.")
             .Produces<PredictResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesUploadProblems()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapPost("/explain", Explain)
@@ -33,10 +30,7 @@ public static class PredictionEndpoints
                 "Headers X-Predicted-Class, X-Predicted-Probability and X-Explained-Class say what the picture shows.")
             .WithImageBody("One image: the raw body, or one multipart/form-data file part.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesUploadProblems();
 
         app.MapGet("/health", Health)
             .WithName("Health")
@@ -76,6 +70,13 @@ public static class PredictionEndpoints
         }
         catch (RequestProblem problem) { return problem.ToResult(context); }
     }
+
+    // What an image upload can get wrong: a bad query or body (400), too large (413), not an image (415), refused by its header (422).
+    static RouteHandlerBuilder ProducesUploadProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
     static IResult Health(ServedModel model, MicroBatcher batcher)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -34,7 +33,7 @@ public static partial class AtomicFile
                 if (TestWriteDelay > 0 && full.Contains(TestWriteDelayMatch, StringComparison.Ordinal)) Thread.Sleep(TestWriteDelay);
             }
             File.Move(temp, full, overwrite: true);
-            SyncFolder(folder);
+            DirectorySync.Flush(folder); // the rename itself survives a power cut
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException || IsFileSizeLimit(e))
         {
@@ -126,25 +125,6 @@ public static partial class AtomicFile
         _ => e.Message,
     };
 
-    // fsync of the folder makes the rename durable; best effort (not every file system allows it).
-    static void SyncFolder(string folder)
-    {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
-        int fd = open(folder, 0 /* O_RDONLY */);
-        if (fd < 0) return;
-        try { fsync(fd); }
-        finally { close(fd); }
-    }
-
     [GeneratedRegex(@"\.(\d+)\.tmp$")]
     private static partial Regex TemporaryName();
-
-    [DllImport("libc", SetLastError = true)]
-    static extern int open([MarshalAs(UnmanagedType.LPStr)] string path, int flags);
-
-    [DllImport("libc", SetLastError = true)]
-    static extern int fsync(int fd);
-
-    [DllImport("libc", SetLastError = true)]
-    static extern int close(int fd);
 }

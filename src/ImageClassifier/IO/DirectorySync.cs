@@ -4,9 +4,9 @@ namespace ImageClassifier.IO;
 
 /// <summary>
 /// fsync(2) on a folder, so that a rename into it is on disk too (a file's own fsync does not cover its
-/// directory entry). .NET cannot open a folder as a stream, hence the three libc calls. Best effort: where
-/// it cannot be done (Windows, a file system that refuses) the rename is still atomic, only its durability
-/// across a power cut is less certain.
+/// directory entry); AtomicFile and ModelFile call it after their renames. .NET cannot open a folder as a
+/// stream, hence the three libc calls. Best effort: where it cannot be done (Windows, a file system that
+/// refuses) the rename is still atomic, only its durability across a power cut is less certain.
 /// </summary>
 public static class DirectorySync
 {

@@ -9,19 +9,7 @@ namespace ImageClassifier.Tests.Cli;
 public sealed class TrainConfigOptionTests
 {
     // The options train builds its recipe from, parsed as train parses them.
-    static TrainingRecipe Recipe(params string[] args)
-    {
-        var recipeOptions = new RecipeOptions();
-        var feed = new FeedOptions();
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
-        var command = new RootCommand();
-        recipeOptions.AddTo(command);
-        feed.AddTo(command, streaming: false);
-        command.Options.Add(seed);
-        var parse = command.Parse(args);
-        Assert.Empty(parse.Errors);
-        return recipeOptions.Recipe(parse, seed, feed);
-    }
+    static TrainingRecipe Recipe(params string[] args) => TrainArguments.Recipe(withBudget: false, args);
 
     static string Config(TempDirectory dir, string json)
     {

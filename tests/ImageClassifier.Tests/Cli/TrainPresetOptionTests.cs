@@ -8,19 +8,7 @@ namespace ImageClassifier.Tests.Cli;
 /// <summary>--preset, --schedule, --ema, --tta and --budget: how train's options reach the recipe, and their errors.</summary>
 public sealed class TrainPresetOptionTests
 {
-    static TrainingRecipe Recipe(params string[] args)
-    {
-        var recipeOptions = new RecipeOptions();
-        var feed = new FeedOptions();
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 42 };
-        var command = new RootCommand();
-        recipeOptions.AddTo(command, withBudget: true);
-        feed.AddTo(command, streaming: false);
-        command.Options.Add(seed);
-        var parse = command.Parse(args);
-        Assert.Empty(parse.Errors);
-        return recipeOptions.Recipe(parse, seed, feed);
-    }
+    static TrainingRecipe Recipe(params string[] args) => TrainArguments.Recipe(withBudget: true, args);
 
     [Fact]
     public void The_fast_preset_is_the_start_and_options_given_change_it()
