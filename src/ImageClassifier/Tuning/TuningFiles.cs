@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -33,7 +32,7 @@ public static class TuningFiles
                 Int(t.Number), Int(t.Config), Int(t.Bracket), Int(t.Rung), Int(t.Epochs), t.Status, Real(t.ValAccuracy), Real(t.ValLoss),
                 Int(t.BestEpoch), Int(t.EpochsTrained), Real(t.Seconds), .. names.Select(n => Raw(t.Params[n])), t.Error ?? "",
             ];
-            csv.AppendJoin(",", cells.Select(Csv)).Append('\n');
+            csv.Append(Csv.Line(cells)).Append('\n'); // RFC 4180: augmentation specs hold commas
         }
         Write(Path.Combine(folder, TrialsCsv), csv.ToString());
         Write(Path.Combine(folder, TrialsJson), JsonSerializer.Serialize(state.Trials, TrainingResult.JsonOptions) + "\n");
@@ -57,11 +56,8 @@ public static class TuningFiles
         _ => value.ToJsonString(),
     };
 
-    static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-    static string Real(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
-
-    // RFC 4180: augmentation specs hold commas.
-    static string Csv(string cell) => cell.IndexOfAny([',', '"', '\n', '\r']) < 0 ? cell : "\"" + cell.Replace("\"", "\"\"") + "\"";
+    static string Int(int value) => Csv.Number(value);
+    static string Real(double value) => double.IsNaN(value) ? "" : Csv.Number(value);
 
     static void Write(string path, string text) => AtomicFile.WriteAllText(path, text);
 }
