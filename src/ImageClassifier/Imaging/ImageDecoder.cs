@@ -118,21 +118,36 @@ public static class ImageDecoder
         public void Dispose() => Bitmap.Dispose();
     }
 
-    // With a target size, JPEG and WebP decode straight to a smaller size when that still covers the target.
-    private static Source DecodeSource(ReadOnlySpan<byte> data, string? name, int? targetWidth, int? targetHeight, long? maxPixels = null)
+    /// <summary>
+    /// A codec over <paramref name="data"/> with its header parsed and no pixels decoded; the caller disposes the codec,
+    /// then the data. Empty files, unknown formats and unreadable headers are an <see cref="ImageDecodeException"/>.
+    /// </summary>
+    internal static (SKCodec Codec, SKData Data, ImageFormat Format) OpenCodec(ReadOnlySpan<byte> data, string? name)
     {
         if (data.IsEmpty) throw new ImageDecodeException("empty file (0 bytes), not an image", name);
         if (ImageFormats.Detect(data) is not { } format)
             throw new ImageDecodeException($"not an image: content starts with {DescribeStart(data)}; expected {ImageFormats.SupportedList}", name);
-        string kind = format.DisplayName();
-
-        using var encoded = SKData.CreateCopy(data);
+        var encoded = SKData.CreateCopy(data);
         // The codec takes ownership of the stream (and frees it, even when it fails).
-        using var codec = SKCodec.Create(new SKMemoryStream(encoded), out var opened);
+        var codec = SKCodec.Create(new SKMemoryStream(encoded), out var opened);
         if (codec is null)
+        {
+            encoded.Dispose();
             throw new ImageDecodeException(opened == SKCodecResult.IncompleteInput
-                ? $"corrupt or truncated {kind}: its header is incomplete"
-                : $"corrupt {kind}: its header cannot be read ({opened})", name);
+                ? $"corrupt or truncated {format.DisplayName()}: its header is incomplete"
+                : $"corrupt {format.DisplayName()}: its header cannot be read ({opened})", name);
+        }
+        return (codec, encoded, format);
+    }
+
+    // With a target size, JPEG and WebP decode straight to a smaller size when that still covers the target.
+    private static Source DecodeSource(ReadOnlySpan<byte> data, string? name, int? targetWidth, int? targetHeight, long? maxPixels = null)
+    {
+        var opened = OpenCodec(data, name);
+        using var encoded = opened.Data;
+        using var codec = opened.Codec;
+        var format = opened.Format;
+        string kind = format.DisplayName();
 
         var info = codec.Info;
         if (info.Width < 1 || info.Height < 1)

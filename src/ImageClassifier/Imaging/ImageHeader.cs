@@ -1,5 +1,3 @@
-using SkiaSharp;
-
 namespace ImageClassifier.Imaging;
 
 /// <summary>
@@ -12,16 +10,10 @@ public sealed record ImageHeader(ImageFormat Format, int Width, int Height)
     /// <summary>Reads the header of <paramref name="data"/>; <paramref name="name"/> names it in errors.</summary>
     public static ImageHeader Read(ReadOnlySpan<byte> data, string? name = null)
     {
-        if (data.IsEmpty) throw new ImageDecodeException("empty file (0 bytes), not an image", name);
-        if (ImageFormats.Detect(data) is not { } format)
-            throw new ImageDecodeException($"not an image: content starts with {ImageDecoder.DescribeStart(data)}; expected {ImageFormats.SupportedList}", name);
-        using var encoded = SKData.CreateCopy(data);
-        // SKCodec.Create parses the header only; the pixels are decoded later, by GetPixels.
-        using var codec = SKCodec.Create(new SKMemoryStream(encoded), out var opened);
-        if (codec is null)
-            throw new ImageDecodeException(opened == SKCodecResult.IncompleteInput
-                ? $"corrupt or truncated {format.DisplayName()}: its header is incomplete"
-                : $"corrupt {format.DisplayName()}: its header cannot be read ({opened})", name);
+        var opened = ImageDecoder.OpenCodec(data, name); // the header only: GetPixels would decode
+        using var encoded = opened.Data;
+        using var codec = opened.Codec;
+        var format = opened.Format;
         return new ImageHeader(format, codec.Info.Width, codec.Info.Height);
     }
 }
