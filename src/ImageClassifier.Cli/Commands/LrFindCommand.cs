@@ -53,7 +53,7 @@ public static class LrFindCommand
             else
             {
                 terminal.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"Suggested learning rate: {sweep.Suggestion:0.###e0} (steepest fall of the loss); minimum/10: {sweep.MinimumOverTen:0.###e0}; {sweep.Rates.Count} steps{(sweep.Diverged ? ", stopped when the loss diverged" : "")}"));
+                    $"Suggested learning rate: {sweep.Suggestion:0.###e0} (steepest fall of the loss in the two decades below its lowest point, at most minimum/10); minimum/10: {sweep.MinimumOverTen:0.###e0}; {sweep.Rates.Count} steps{(sweep.Diverged ? ", stopped when the loss diverged" : "")}"));
                 terminal.Out.WriteLine($"Plot: {Path.GetFullPath(png)}");
             }
             return 0;

@@ -17,7 +17,9 @@ public sealed record LearningRateSweep(IReadOnlyList<double> Rates, IReadOnlyLis
 /// Smith's learning-rate range test, as fastai's lr_find runs it: the rate grows exponentially from
 /// <c>start</c> to <c>end</c> over a few hundred steps of ordinary training, the loss of each step is recorded
 /// (exponentially smoothed, bias-corrected), and the sweep stops once the smoothed loss passes four times its best.
-/// The suggestion is the rate where the smoothed loss falls fastest against the log of the rate. The model's
+/// The suggestion is the rate where the smoothed loss falls fastest against the log of the rate, within the two
+/// decades below the rate with the lowest smoothed loss and at most a tenth of it (fastai's two rules of thumb,
+/// the more careful of the two). The model's
 /// weights (and batch-norm statistics) are put back afterwards: the sweep leaves the model untouched.
 /// </summary>
 public static class LearningRateFinder
@@ -77,14 +79,19 @@ public static class LearningRateFinder
             int usable = diverged ? Rates.Count - 1 : Rates.Count;
             int lowest = Enumerable.Range(0, usable).MinBy(i => Smoothed[i]);
             // Steepest fall of the smoothed loss against log(rate), before the lowest point.
-            int skip = Math.Min(usable / 10, Math.Max(lowest - 1, 0)), steepest = Math.Max(skip, 1);
+            // Only the last two decades before it: earlier, the smoothed loss is mostly noise and bias correction.
+            int skip = Math.Max(Math.Min(usable / 10, Math.Max(lowest - 1, 0)), Rates.Count(r => r < Rates[lowest] / 100));
+            skip = Math.Min(skip, Math.Max(lowest - 1, 0));
+            int steepest = Math.Max(skip, 1);
             double fastest = double.PositiveInfinity;
             for (int i = Math.Max(skip, 1); i <= lowest; i++)
             {
                 double slope = (Smoothed[i] - Smoothed[i - 1]) / Math.Log(Rates[i] / Rates[i - 1]);
                 if (slope < fastest) (fastest, steepest) = (slope, i);
             }
-            return new LearningRateSweep(Rates, Losses, Smoothed, Rates[steepest], Rates[lowest], diverged);
+            // A fall still steepest within a decade of the lowest point has not levelled out: the loss turns right after
+            // it (the smoothing lags), so the rate there is already too large. Then a tenth of the lowest point's rate.
+            return new LearningRateSweep(Rates, Losses, Smoothed, Math.Min(Rates[steepest], Rates[lowest] / 10), Rates[lowest], diverged);
         }
     }
 }
