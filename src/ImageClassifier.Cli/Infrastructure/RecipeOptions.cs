@@ -18,6 +18,7 @@ public sealed class RecipeOptions
     public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule, stepped per batch with --lr as its peak: constant, one-cycle[:WARMUP] or cosine[:WARMUP] (warmup + cosine); with a schedule, early stopping and reduce-LR are off.", DefaultValueFactory = _ => Defaults.Schedule };
     public readonly Option<double?> Ema = new("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it as the model; early stopping and reduce-LR are then off." };
     public readonly Option<string?> Tta = TtaOption.Create();
+    public readonly Option<string> Precision = new("--precision") { Description = "The number format convolutions compute in: float32, bfloat16, or auto (bfloat16 where the CPU has it natively, AMX or AVX-512 BF16; resnet-fast only, other layers stay float32).", DefaultValueFactory = _ => Defaults.Precision };
     /// <summary>Train only: tune has its own --budget for the whole search.</summary>
     public readonly Option<string?> Budget = new("--budget") { Description = "Wall-clock budget for the whole run, such as 5m or 1h: the epochs are fitted to it from the speed measured in the first steps (--epochs is then not used)." };
     public readonly Option<string> Model = new("--model", "-m") { Description = "Architecture: " + string.Join(", ", ModelRegistry.Entries.Select(e => e.Name)) + ".", DefaultValueFactory = _ => Defaults.Model };
@@ -41,6 +42,7 @@ public sealed class RecipeOptions
     public RecipeOptions()
     {
         Monitor.AcceptOnlyFromAmong("val_loss", "val_accuracy");
+        Precision.AcceptOnlyFromAmong([.. Engine.ComputePrecision.Names]);
         Tta.Description = "Evaluate the test split with test-time augmentation: " + Evaluation.TestTimeAugmentation.Syntax + " (--tta alone: flip).";
     }
 
@@ -48,7 +50,7 @@ public sealed class RecipeOptions
     public void AddTo(Command command, bool withBudget = false)
     {
         if (withBudget) command.Options.Add(Budget);
-        foreach (var option in new Option[] { Config, Preset, Schedule, Ema, Tta, Model, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Momentum, Nesterov, LabelSmoothing, ClassWeights, Normalize, ValidationSplit, Monitor, Patience, ReduceLrFactor, ReduceLrPatience, MinLr })
+        foreach (var option in new Option[] { Config, Preset, Schedule, Ema, Tta, Precision, Model, Epochs, BatchSize, Lr, Optimizer, WeightDecay, Momentum, Nesterov, LabelSmoothing, ClassWeights, Normalize, ValidationSplit, Monitor, Patience, ReduceLrFactor, ReduceLrPatience, MinLr })
             command.Options.Add(option);
     }
 
@@ -72,6 +74,7 @@ public sealed class RecipeOptions
             Augment = Value(feed.Augment, config.Augment), RareAugment = Value(feed.RareAugment, config.RareAugment), Oversample = Value(feed.Oversample, config.Oversample),
             Transfer = transfer?.Recipe(parse, imageSize) ?? config.Transfer,
             Schedule = Value(Schedule, config.Schedule), Ema = parse.GetResult(Ema) is null ? config.Ema : parse.GetValue(Ema),
+            Precision = Value(Precision, config.Precision),
             Tta = parse.GetResult(Tta) is null ? config.Tta : parse.GetValue(Tta) is { Length: > 0 } views ? views : "flip",
             BudgetSeconds = parse.GetValue(Budget) is string budget ? BudgetSeconds(budget) : config.BudgetSeconds,
         };

@@ -21,7 +21,7 @@ public static class ParameterBudget
     {
         var (previousLimit, previousReason) = (scopedLimit, scopedReason);
         if (scopedLimit is null || max < scopedLimit) (scopedLimit, scopedReason) = (max, reason);
-        return new Restore(() => (scopedLimit, scopedReason) = (previousLimit, previousReason));
+        return new Engine.Undo(() => (scopedLimit, scopedReason) = (previousLimit, previousReason));
     }
 
     /// <summary>Starts counting for one network; nested builds count into the outer one. Layers built outside
@@ -29,7 +29,7 @@ public static class ParameterBudget
     internal static IDisposable Begin()
     {
         if (depth++ == 0) used = 0;
-        return new Restore(() => { if (--depth == 0) used = 0; });
+        return new Engine.Undo(() => { if (--depth == 0) used = 0; });
     }
 
     [ThreadStatic] static int depth;
@@ -50,10 +50,5 @@ public static class ParameterBudget
             : $"the limit is {global / 1e6:N0} million ({global * 4.0 / (1L << 30):F1} GB of float32 weights, several times that to train; " +
               $"{InputLimits.RaiseHint("IMGCLASS_MAX_MODEL_MILLION_PARAMETERS")}). A smaller image size, or global pooling before the dense layers, shrinks it";
         throw new ModelException($"The model is too large: {layer} needs {count:N0} parameters, which takes it past {limit:N0}; {why}.");
-    }
-
-    sealed class Restore(Action restore) : IDisposable
-    {
-        public void Dispose() => restore();
     }
 }

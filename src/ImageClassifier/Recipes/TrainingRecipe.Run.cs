@@ -47,6 +47,7 @@ public sealed partial record TrainingRecipe
 
     TrainingResult Run(TrainingData data, string? output, TextWriter? log, string recordedSource, Stopwatch clock)
     {
+        using var precision = Engine.ComputePrecision.Use(Precision);
         log ??= TextWriter.Null;
         string outputFolder = output ?? DefaultOutputFolder(data.Name);
         // In a distributed job rank 0 alone writes (and locks and clears the folder); the other ranks only train.
@@ -140,12 +141,14 @@ public sealed partial record TrainingRecipe
     /// <param name="rankResume">For a rank other than 0 of a resumed job (it has no <paramref name="files"/>): the checkpoint it starts from.</param>
     FittedModel Fit(TrainingData data, TextWriter? log, string? folder, Stopwatch clock, RunFiles? files, TrainingCheckpoint? rankResume = null)
     {
+        using var precision = Engine.ComputePrecision.Use(Precision);
         Validate();
         log ??= TextWriter.Null;
         var distributed = Distributed is null ? null : DistributedRun.Start(Distributed);
         if (distributed is { IsRoot: false }) (log, folder) = (TextWriter.Null, null); // rank 0 alone logs and writes
         var (train, validation, test) = (data.Train, data.Validation, data.Test);
         log.WriteLine($"Data: {data.Name}: {train.Count:N0} training, {validation?.Count ?? 0:N0} validation, {test?.Count ?? 0:N0} test images of {train.Shape}, {train.ClassNames.Count} classes");
+        if (Engine.ComputePrecision.BFloat16) log.WriteLine("Precision: convolutions that support it compute in bfloat16 (weights and statistics stay float32)");
         var options = OptionsFor(train.Labels, train.ClassNames.Count, log);
         if (options.Augmentation is not null) log.WriteLine($"Augmentation: {options.Augmentation}");
         if (options.Sampler is not null) log.WriteLine("Oversampling: every class drawn equally often (with replacement)");

@@ -148,7 +148,7 @@ public static class Trainer
             (position.BatchesDone, position.LossSum, position.Correct, position.Seen, position.Seconds) = (++done, lossSum, correct, seen, elapsed.TotalSeconds);
             var log = new BatchLog(epoch, done, steps, lossSum / seen, (double)correct / seen, seen, elapsed);
             hooks.ForEach(h => h.OnBatchEnd(context, log));
-            if (context.StopTraining) break;
+            if (context.StopTraining || (epoch == context.Epochs && done >= context.LastEpochSteps)) break;
         }
         return (lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1), seen, before + clock.Elapsed.TotalSeconds);
     }

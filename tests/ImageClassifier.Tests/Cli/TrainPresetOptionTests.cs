@@ -15,11 +15,13 @@ public sealed class TrainPresetOptionTests
     {
         var fast = Recipe("--preset", "fast");
         Assert.Equal(TrainingRecipe.Preset("fast") with { Seed = 42 }, fast);
-        Assert.Equal(("resnet-fast", "sgd", "one-cycle", "flip", 0.0), (fast.Model, fast.Optimizer, fast.Schedule, fast.Tta, fast.ValidationSplit));
+        Assert.Equal(("resnet-fast", "sgd", "one-cycle", "flip", 0.0, "auto"), (fast.Model, fast.Optimizer, fast.Schedule, fast.Tta, fast.ValidationSplit, fast.Precision));
 
         var changed = Recipe("--preset", "fast", "--epochs", "3", "--lr", "0.1", "--budget", "5m", "--ema", "0.999");
         Assert.Equal((3, 0.1, 300.0, 0.999), (changed.Epochs, changed.LearningRate, changed.BudgetSeconds, changed.Ema));
         Assert.Equal(("resnet-fast", 128), (changed.Model, changed.BatchSize));
+        Assert.Equal("float32", Recipe("--preset", "fast", "--precision", "float32").Precision);
+        Assert.Equal("float32", Recipe().Precision);
     }
 
     [Fact]
@@ -40,6 +42,15 @@ public sealed class TrainPresetOptionTests
     [InlineData("--tta", "sideways", "Unknown test-time augmentation 'sideways'")]
     public void Bad_values_name_the_option(string option, string value, string message) =>
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => Recipe(option, value)).Message);
+
+    [Fact]
+    public void An_unknown_precision_is_refused_with_the_known_ones()
+    {
+        var result = CliRunner.Run("train", "--data", "fashion-mnist", "--precision", "half");
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("'half'", result.Error);
+        Assert.Contains("bfloat16", result.Error);
+    }
 
     [Fact]
     public void Config_and_preset_together_are_refused()

@@ -1,6 +1,7 @@
 using ImageClassifier.Models;
 using ImageClassifier.Models.Layers;
 using ImageClassifier.Models.ResNet;
+using ImageClassifier.Models.ResNet9;
 using ImageClassifier.Models.Vgg;
 using static ImageClassifier.Export.Onnx.OnnxGraph;
 using static TorchSharp.torch;
@@ -41,6 +42,8 @@ internal sealed class OnnxLayers(OnnxGraph graph)
                 return graph.Node("AveragePool", name, [x], Ints("kernel_shape", pool.PoolSize, pool.PoolSize), Ints("strides", Twice(pool.Stride ?? pool.PoolSize)));
             case GlobalAveragePool:
                 return graph.Node("Flatten", name + "/flatten", [graph.Node("GlobalAveragePool", name, [x])], Int("axis", 1));
+            case GlobalMaxPool:
+                return graph.Node("Flatten", name + "/flatten", [graph.Node("GlobalMaxPool", name, [x])], Int("axis", 1));
             case Flatten:
                 return graph.Node("Flatten", name, [x], Int("axis", 1));
             case MeanImageSubtraction:
@@ -49,11 +52,13 @@ internal sealed class OnnxLayers(OnnxGraph graph)
                 return x; // training only: the identity at inference
             case ResNetBackbone resnet:
                 return ResNet(name, x, weights, resnet);
+            case ResNet9Backbone resnet9:
+                return ResNet9(name, x, weights);
             case VggBackbone vgg:
                 return Vgg(name, x, weights, vgg);
             default:
                 throw new ModelException($"Layer '{layer.Name}' ({layer.Spec.Kind}) cannot be exported to ONNX: the exporter has no translation for {layer.Spec.GetType().Name} layers. " +
-                    "It exports Conv2D, Dense, BatchNormalization, Activation, pooling, Flatten, Dropout, Augmentation, MeanImage, ResNet and VGG layers.");
+                    "It exports Conv2D, Dense, BatchNormalization, Activation, pooling, Flatten, Dropout, Augmentation, MeanImage, ResNet, ResNet9 and VGG layers.");
         }
     }
 
@@ -91,6 +96,23 @@ internal sealed class OnnxLayers(OnnxGraph graph)
                         weights, block + "downsample.1.", epsilon);
                 x = graph.Node("Relu", node + "/relu2", [graph.Node("Add", node + "/add", [y, shortcut])]);
             }
+        return x;
+    }
+
+    /// <summary><see cref="ResNet9Module"/>: conv-bn-ReLU units, a 2x2 max pool before each later stage, residual units after stages 1 and 3.</summary>
+    string ResNet9(string name, string x, Weights weights)
+    {
+        const float epsilon = 1e-5f; // TorchSharp's BatchNorm2d default
+        string Unit(string prefix, string input) => graph.Node("Relu", $"{name}/{prefix}relu",
+            [BatchNormalization($"{name}/{prefix}bn", Conv($"{name}/{prefix}conv", input, weights, prefix + "conv.", 3, 1, [1, 1, 1, 1]), weights, prefix + "bn.", epsilon)]);
+        for (int stage = 0; stage < 4; stage++)
+        {
+            if (stage > 0) x = graph.Node("MaxPool", $"{name}/pool{stage}", [x], Ints("kernel_shape", 2, 2), Ints("strides", 2, 2));
+            x = Unit($"stage{stage}.", x);
+            if (!ResNet9Backbone.ResidualStages.Contains(stage)) continue;
+            string y = Unit($"residual{stage}.1.", Unit($"residual{stage}.0.", x));
+            x = graph.Node("Add", $"{name}/residual{stage}/add", [y, x]);
+        }
         return x;
     }
 

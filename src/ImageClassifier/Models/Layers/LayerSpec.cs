@@ -13,6 +13,7 @@ namespace ImageClassifier.Models.Layers;
 [JsonDerivedType(typeof(MaxPool2D), "MaxPool2D")]
 [JsonDerivedType(typeof(AvgPool2D), "AvgPool2D")]
 [JsonDerivedType(typeof(GlobalAveragePool), "GlobalAveragePooling2D")]
+[JsonDerivedType(typeof(GlobalMaxPool), "GlobalMaxPooling2D")]
 [JsonDerivedType(typeof(Flatten), "Flatten")]
 [JsonDerivedType(typeof(Dense), "Dense")]
 [JsonDerivedType(typeof(Dropout), "Dropout")]
@@ -20,6 +21,7 @@ namespace ImageClassifier.Models.Layers;
 [JsonDerivedType(typeof(Activation), "Activation")]
 [JsonDerivedType(typeof(MeanImageSubtraction), "MeanImage")]
 [JsonDerivedType(typeof(ImageClassifier.Models.ResNet.ResNetBackbone), "ResNet")]
+[JsonDerivedType(typeof(ImageClassifier.Models.ResNet9.ResNet9Backbone), "ResNet9")]
 [JsonDerivedType(typeof(ImageClassifier.Models.Vgg.VggBackbone), "VGG")]
 [JsonDerivedType(typeof(Augment), "Augment")]
 public abstract record LayerSpec

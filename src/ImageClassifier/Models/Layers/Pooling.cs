@@ -54,3 +54,16 @@ public sealed record Flatten : LayerSpec
     public override (nn.Module<Tensor, Tensor>, int[]) Build(int[] input) =>
         (nn.Flatten(), [Shapes.Product(input)]);
 }
+
+/// <summary>Takes each channel's largest value over height and width: [C, H, W] to [C].</summary>
+public sealed record GlobalMaxPool : LayerSpec
+{
+    public override string Kind => "GlobalMaxPooling2D";
+    public override string NameBase => "global_max_pooling2d";
+
+    public override (nn.Module<Tensor, Tensor>, int[]) Build(int[] input)
+    {
+        RequireImage(input, Kind);
+        return (nn.Sequential(nn.AdaptiveMaxPool2d([1, 1]), nn.Flatten()), [input[0]]);
+    }
+}

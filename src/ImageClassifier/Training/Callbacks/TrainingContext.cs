@@ -19,6 +19,12 @@ public sealed class TrainingContext(Classifier model, optim.Optimizer optimizer,
     /// <summary>The epochs the run plans: the options' at first; a time budget may re-plan them once it has measured the speed.</summary>
     public int Epochs { get; set; } = options.Epochs;
 
+    /// <summary>The batches of the last planned epoch when a time budget cuts it short; null: the whole epoch.</summary>
+    public int? LastEpochSteps { get; set; }
+
+    /// <summary>The steps the run plans (what a learning-rate schedule spreads over): every epoch's, the last one's perhaps cut short.</summary>
+    public long PlannedSteps => (long)(Epochs - 1) * StepsPerEpoch + Math.Min(LastEpochSteps ?? StepsPerEpoch, StepsPerEpoch);
+
     /// <summary>Set by a callback to end training after the current batch or epoch.</summary>
     public bool StopTraining { get; set; }
 

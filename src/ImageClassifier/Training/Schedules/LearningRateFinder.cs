@@ -90,8 +90,10 @@ public static class LearningRateFinder
                 if (slope < fastest) (fastest, steepest) = (slope, i);
             }
             // A fall still steepest within a decade of the lowest point has not levelled out: the loss turns right after
-            // it (the smoothing lags), so the rate there is already too large. Then a tenth of the lowest point's rate.
-            return new LearningRateSweep(Rates, Losses, Smoothed, Math.Min(Rates[steepest], Rates[lowest] / 10), Rates[lowest], diverged);
+            // it (the smoothing lags), so the rate there is already too large. Then a tenth of the lowest point's rate,
+            // but never below the sweep's first rate (a loss lowest at the start fell nowhere in the range).
+            double suggestion = Math.Max(Rates[0], Math.Min(Rates[steepest], Rates[lowest] / 10));
+            return new LearningRateSweep(Rates, Losses, Smoothed, suggestion, Rates[lowest], diverged);
         }
     }
 }

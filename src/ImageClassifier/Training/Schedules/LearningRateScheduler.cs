@@ -4,8 +4,8 @@ namespace ImageClassifier.Training.Schedules;
 
 /// <summary>
 /// Sets the learning rate before every batch from a <see cref="LearningRateSchedule"/> whose peak is the options'
-/// rate, over the run's planned steps (<see cref="TrainingContext.Epochs"/> x steps per epoch, read each batch, so a
-/// time budget that re-plans the epochs re-plans the schedule). Keras' LearningRateScheduler, stepped per batch.
+/// rate, over the run's planned steps (<see cref="TrainingContext.PlannedSteps"/>, read each batch, so a time budget
+/// that re-plans the run re-plans the schedule). Keras' LearningRateScheduler, stepped per batch.
 /// </summary>
 public sealed class LearningRateScheduler(LearningRateSchedule schedule) : Callback
 {
@@ -21,6 +21,6 @@ public sealed class LearningRateScheduler(LearningRateSchedule schedule) : Callb
     void Apply(TrainingContext context, int epoch, int batch)
     {
         long steps = context.StepsPerEpoch, step = (epoch - 1) * steps + batch - 1;
-        context.LearningRate = Schedule.RateAt(step, context.Epochs * steps, context.Options.LearningRate * PeakFactor);
+        context.LearningRate = Schedule.RateAt(step, context.PlannedSteps, context.Options.LearningRate * PeakFactor);
     }
 }

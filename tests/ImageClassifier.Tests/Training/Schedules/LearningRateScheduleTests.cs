@@ -59,4 +59,27 @@ public class LearningRateScheduleTests
         double[] logged = history.Values("lr");
         for (int epoch = 0; epoch < 3; epoch++) Assert.Equal(schedule.RateAt(4 * epoch, 12, 0.5), logged[epoch], 9);
     }
+
+    // What a time budget does once it has measured the speed: re-plans the run as whole epochs and a last one cut short.
+    sealed class CutShortPlan(int epochs, int lastEpochSteps) : Callback
+    {
+        public override void OnTrainBegin(TrainingContext context) => (context.Epochs, context.LastEpochSteps) = (epochs, lastEpochSteps);
+    }
+
+    [Fact]
+    public void A_last_epoch_cut_short_ends_the_run_and_the_schedule_on_its_last_step()
+    {
+        var data = Synthetic.LeftRight(64, seed: 1);
+        using var model = Classifier.Create("mlp", new ImageShape(1, 8, 8), data.ClassNames);
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 16, Optimizer = "sgd", LearningRate = 0.5 };
+        var schedule = new OneCycle(0.25);
+        var probe = new RateProbe();
+        // The plan: 2 epochs of 4 batches and a third of 2 batches, 10 steps (the options' 1 epoch was only the plan before).
+        var history = model.Fit(data, null, options, new CutShortPlan(3, 2), new LearningRateScheduler(schedule), probe);
+
+        Assert.Equal(3, history.Epochs.Count);
+        Assert.Equal(10, probe.Rates.Count);
+        for (int step = 0; step < 10; step++) Assert.Equal(schedule.RateAt(step, 10, 0.5), probe.Rates[step], 9);
+        Assert.Equal(8e-7 * 0.5 / 0.2, probe.Rates[^1], 9); // one-cycle's final rate: the peak / 25 / 1e4
+    }
 }
