@@ -6,8 +6,8 @@ public sealed partial record TrainingRecipe
     /// Named starting points for a recipe (<c>imgclass train --preset NAME</c>); options given with a preset change it.
     /// tutorial: the defaults, the TensorFlow CNN tutorial's model and optimiser with early stopping.
     /// fast: the most accuracy per CPU-minute on small images: resnet-fast (a ResNet-9 of 16/32/64/128 filters pooled
-    /// before each later stage, 413k parameters), convolutions in bfloat16 where the CPU has it natively, standardised inputs, SGD with Nesterov momentum 0.9 and weight decay
-    /// 5e-4 at batch 128, a one-cycle schedule peaking at 0.2 after 25% of the steps, label smoothing 0.1, random
+    /// before each later stage, 413k parameters), convolutions in bfloat16 where the CPU has it natively, standardised
+    /// inputs, SGD with Nesterov momentum 0.9 and weight decay 5e-4 at batch 128, a one-cycle schedule peaking at 0.2 after 25% of the steps, label smoothing 0.1, random
     /// 2-pixel crops and horizontal flips, every training image used (no validation split) and flip test-time
     /// augmentation; 15 epochs unless a time budget fits them.
     /// </summary>

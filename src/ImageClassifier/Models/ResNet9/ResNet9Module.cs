@@ -13,7 +13,7 @@ namespace ImageClassifier.Models.ResNet9;
 /// </summary>
 public sealed class ResNet9Module : nn.Module<Tensor, Tensor>, IStagedModule
 {
-    readonly List<(string Name, nn.Module<Tensor, Tensor> Module)> parts = [];
+    readonly List<(string Name, nn.Module<Tensor, Tensor> Module, bool PoolFirst)> parts = [];
 
     public ResNet9Module(ResNet9Backbone spec, int inChannels) : base("ResNet9")
     {
@@ -21,16 +21,16 @@ public sealed class ResNet9Module : nn.Module<Tensor, Tensor>, IStagedModule
         for (int stage = 0; stage < 4; stage++)
         {
             int width = spec.Widths[stage];
-            Add($"stage{stage}", new ConvUnit(channels, width));
+            Add($"stage{stage}", new ConvUnit(channels, width), poolFirst: stage > 0);
             if (ResNet9Backbone.ResidualStages.Contains(stage))
-                Add($"residual{stage}", new ResidualUnit(width));
+                Add($"residual{stage}", new ResidualUnit(width), poolFirst: false);
             channels = width;
         }
     }
 
-    void Add(string name, nn.Module<Tensor, Tensor> module)
+    void Add(string name, nn.Module<Tensor, Tensor> module, bool poolFirst)
     {
-        parts.Add((name, module));
+        parts.Add((name, module, poolFirst));
         register_module(name, module);
     }
 
@@ -40,11 +40,8 @@ public sealed class ResNet9Module : nn.Module<Tensor, Tensor>, IStagedModule
     {
         using var scope = NewDisposeScope();
         var x = Engine.ChannelsLast.Of(Engine.ComputePrecision.BFloat16 ? input.to(ScalarType.BFloat16) : input);
-        foreach (var (name, module) in parts)
-        {
-            if (name.StartsWith("stage") && name != "stage0") x = nn.functional.max_pool2d(x, [2, 2]);
-            x = module.forward(x);
-        }
+        foreach (var (_, module, poolFirst) in parts)
+            x = module.forward(poolFirst ? nn.functional.max_pool2d(x, [2, 2]) : x);
         return x.to(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
     }
 }

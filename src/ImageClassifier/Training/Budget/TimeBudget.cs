@@ -10,8 +10,9 @@ namespace ImageClassifier.Training.Budget;
 /// will need, given the measured training images/s) is set aside: whole epochs, and the last one cut short
 /// where a whole one would not fit (<see cref="TrainingContext.LastEpochSteps"/>), so no time is left unused.
 /// At each epoch's end it re-plans from the epochs' real duration (validation included): more steps when the
-/// speed has risen past the first steps' (libtorch warms up over the first epoch: 25-40% here), fewer whenever time
-/// runs short, and none when up to 2% more would fit, so a schedule planned over the steps moves only when it must. The clock is the caller's: it starts when the run starts (data loading counts).
+/// speed has risen past the first steps' (libtorch warms up over the first epoch: 25-40% here), fewer whenever
+/// time runs short, and none when up to 2% more would fit, so a schedule planned over the steps moves only when
+/// it must. The clock is the caller's: it starts when the run starts (data loading counts).
 /// </summary>
 public sealed class TimeBudget(TimeSpan budget, Stopwatch clock, Func<double, TimeSpan> reserve, int measuredSteps = 20, Action<string>? report = null) : Callback
 {
