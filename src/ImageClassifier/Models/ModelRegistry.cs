@@ -34,18 +34,20 @@ public static class ModelRegistry
         ["resnet-small"] = ResNet("resnet-small",
             "ResNet-20 for 28 to 32 pixel images (He et al.): 3x3 stem, three stages of 3 blocks, 16/32/64 filters (272k params)",
             new ResNetBackbone([3, 3, 3], [16, 32, 64], SmallInput: true)),
-        ["resnet-fast"] = new("resnet-fast",
+        ["resnet-fast"] = Backbone("resnet-fast",
             "The fast preset's: a ResNet-9 of 16/32/64/128 filters pooled before each later stage, global max pool, Dense (413k params at 28x28x1, 8.8M multiply-adds)",
-            (_, classes) => [new ResNet9Backbone([16, 32, 64, 128]), new GlobalMaxPool(), new Dense(classes)],
-            [new ResNet9Backbone([16, 32, 64, 128])]),
+            new ResNet9Backbone([16, 32, 64, 128]), new GlobalMaxPool()),
         ["vgg16"] = new("vgg16",
             "VGG16's convolutional base (torchvision names) with the Keras tutorial's top: Flatten-Dense256-Dropout0.5-Dense; images of 32 pixels or more",
             (_, classes) => [new VggBackbone(VggBackbone.Vgg16), new Flatten(), new Dense(256, "relu"), new Dropout(0.5), new Dense(classes)],
             [new VggBackbone(VggBackbone.Vgg16)]),
     };
 
-    static Entry ResNet(string name, string description, ResNetBackbone backbone) =>
-        new(name, description, (_, classes) => [backbone, new GlobalAveragePool(), new Dense(classes)], [backbone]);
+    static Entry ResNet(string name, string description, ResNetBackbone backbone) => Backbone(name, description, backbone, new GlobalAveragePool());
+
+    // A backbone, global pooling and one Dense layer; the backbone alone is the base for transfer learning.
+    static Entry Backbone(string name, string description, LayerSpec backbone, LayerSpec pooling) =>
+        new(name, description, (_, classes) => [backbone, pooling, new Dense(classes)], [backbone]);
 
     public static IEnumerable<Entry> Entries => entries.Values;
 

@@ -69,18 +69,20 @@ internal sealed class OnnxLayers(OnnxGraph graph)
         return graph.Node("Conv", name, inputs, Ints("kernel_shape", kernel, kernel), Ints("strides", stride, stride), Ints("pads", pads), Ints("dilations", 1, 1));
     }
 
-    string BatchNormalization(string name, string x, Weights weights, string prefix, float epsilon) =>
+    // TorchSharp's BatchNorm2d default, which the ResNet and ResNet-9 modules use.
+    const float TorchBatchNormEpsilon = 1e-5f;
+
+    string BatchNormalization(string name, string x, Weights weights, string prefix, float epsilon = TorchBatchNormEpsilon) =>
         graph.Node("BatchNormalization", name, [x, weights.Get(prefix + "weight"), weights.Get(prefix + "bias"),
             weights.Get(prefix + "running_mean"), weights.Get(prefix + "running_var")], Float("epsilon", epsilon));
 
     /// <summary>The trunk of <see cref="ResNetModule"/>: stem, then BasicBlocks whose shortcut is the input or a 1x1 convolution.</summary>
     string ResNet(string name, string x, Weights weights, ResNetBackbone spec)
     {
-        const float epsilon = 1e-5f; // TorchSharp's BatchNorm2d default, which ResNetModule uses
         x = spec.SmallInput
             ? Conv($"{name}/conv1", x, weights, "conv1.", 3, 1, [1, 1, 1, 1])
             : Conv($"{name}/conv1", x, weights, "conv1.", 7, 2, [3, 3, 3, 3]);
-        x = graph.Node("Relu", $"{name}/relu", [BatchNormalization($"{name}/bn1", x, weights, "bn1.", epsilon)]);
+        x = graph.Node("Relu", $"{name}/relu", [BatchNormalization($"{name}/bn1", x, weights, "bn1.")]);
         if (!spec.SmallInput)
             x = graph.Node("MaxPool", $"{name}/maxpool", [x], Ints("kernel_shape", 3, 3), Ints("strides", 2, 2), Ints("pads", 1, 1, 1, 1));
         for (int s = 0; s < spec.Blocks.Length; s++)
@@ -89,11 +91,11 @@ internal sealed class OnnxLayers(OnnxGraph graph)
                 string block = $"layer{s + 1}.{b}.", node = $"{name}/layer{s + 1}.{b}";
                 int stride = b == 0 && s > 0 ? 2 : 1;
                 string y = Conv(node + "/conv1", x, weights, block + "conv1.", 3, stride, [1, 1, 1, 1]);
-                y = graph.Node("Relu", node + "/relu1", [BatchNormalization(node + "/bn1", y, weights, block + "bn1.", epsilon)]);
-                y = BatchNormalization(node + "/bn2", Conv(node + "/conv2", y, weights, block + "conv2.", 3, 1, [1, 1, 1, 1]), weights, block + "bn2.", epsilon);
+                y = graph.Node("Relu", node + "/relu1", [BatchNormalization(node + "/bn1", y, weights, block + "bn1.")]);
+                y = BatchNormalization(node + "/bn2", Conv(node + "/conv2", y, weights, block + "conv2.", 3, 1, [1, 1, 1, 1]), weights, block + "bn2.");
                 string shortcut = !weights.Has(block + "downsample.0.weight") ? x
                     : BatchNormalization(node + "/downsample.1", Conv(node + "/downsample.0", x, weights, block + "downsample.0.", 1, stride, [0, 0, 0, 0]),
-                        weights, block + "downsample.1.", epsilon);
+                        weights, block + "downsample.1.");
                 x = graph.Node("Relu", node + "/relu2", [graph.Node("Add", node + "/add", [y, shortcut])]);
             }
         return x;
@@ -102,9 +104,8 @@ internal sealed class OnnxLayers(OnnxGraph graph)
     /// <summary><see cref="ResNet9Module"/>: conv-bn-ReLU units, a 2x2 max pool before each later stage, residual units after stages 1 and 3.</summary>
     string ResNet9(string name, string x, Weights weights)
     {
-        const float epsilon = 1e-5f; // TorchSharp's BatchNorm2d default
         string Unit(string prefix, string input) => graph.Node("Relu", $"{name}/{prefix}relu",
-            [BatchNormalization($"{name}/{prefix}bn", Conv($"{name}/{prefix}conv", input, weights, prefix + "conv.", 3, 1, [1, 1, 1, 1]), weights, prefix + "bn.", epsilon)]);
+            [BatchNormalization($"{name}/{prefix}bn", Conv($"{name}/{prefix}conv", input, weights, prefix + "conv.", 3, 1, [1, 1, 1, 1]), weights, prefix + "bn.")]);
         for (int stage = 0; stage < 4; stage++)
         {
             if (stage > 0) x = graph.Node("MaxPool", $"{name}/pool{stage}", [x], Ints("kernel_shape", 2, 2), Ints("strides", 2, 2));

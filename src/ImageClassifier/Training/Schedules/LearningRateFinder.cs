@@ -19,8 +19,8 @@ public sealed record LearningRateSweep(IReadOnlyList<double> Rates, IReadOnlyLis
 /// (exponentially smoothed, bias-corrected), and the sweep stops once the smoothed loss passes four times its best.
 /// The suggestion is the rate where the smoothed loss falls fastest against the log of the rate, within the two
 /// decades below the rate with the lowest smoothed loss and at most a tenth of it (fastai's two rules of thumb,
-/// the more careful of the two). The model's
-/// weights (and batch-norm statistics) are put back afterwards: the sweep leaves the model untouched.
+/// the more careful of the two). The model's weights (and batch-norm statistics) are put back afterwards: the
+/// sweep leaves the model untouched.
 /// </summary>
 public static class LearningRateFinder
 {
@@ -80,8 +80,7 @@ public static class LearningRateFinder
             int lowest = Enumerable.Range(0, usable).MinBy(i => Smoothed[i]);
             // Steepest fall of the smoothed loss against log(rate), before the lowest point.
             // Only the last two decades before it: earlier, the smoothed loss is mostly noise and bias correction.
-            int skip = Math.Max(Math.Min(usable / 10, Math.Max(lowest - 1, 0)), Rates.Count(r => r < Rates[lowest] / 100));
-            skip = Math.Min(skip, Math.Max(lowest - 1, 0));
+            int skip = Math.Min(Math.Max(usable / 10, Rates.Count(r => r < Rates[lowest] / 100)), Math.Max(lowest - 1, 0));
             int steepest = Math.Max(skip, 1);
             double fastest = double.PositiveInfinity;
             for (int i = Math.Max(skip, 1); i <= lowest; i++)
