@@ -27,6 +27,8 @@ public static class BenchCommand
         var epochs = new Option<int>("--epochs") { Description = "Timed training epochs (the figure is the best epoch).", DefaultValueFactory = _ => 1 };
         var pretrained = new Option<string?>("--pretrained") { Description = "Time transfer learning with this pretrained backbone instead: feature extraction and fine-tuning steps." };
         var sizes = new Option<string>("--sizes") { Description = "With --pretrained: input sizes to time, comma-separated.", DefaultValueFactory = _ => "224,112" };
+        var precision = new Option<string>("--precision") { Description = "The number format convolutions compute in: float32, bfloat16, or auto (bfloat16 where the CPU has it natively).", DefaultValueFactory = _ => "float32" };
+        precision.AcceptOnlyFromAmong([.. ImageClassifier.Engine.ComputePrecision.Names]);
         var images = new Option<int>("--images") { Description = "With --pretrained: images timed at each size.", DefaultValueFactory = _ => 128 };
 
         var command = new Command("bench", "Measure training and inference images/s (subcommands: decode, loader, make-jpegs, imbalance, serve, audit).")
@@ -46,6 +48,7 @@ public static class BenchCommand
         command.Options.Add(pretrained);
         command.Options.Add(sizes);
         command.Options.Add(images);
+        command.Options.Add(precision);
         command.SetRun((parse, terminal) =>
         {
             var device = runtime.Apply(parse);
@@ -58,6 +61,7 @@ public static class BenchCommand
             var test = splits.Test ?? train;
             // train's recipe and training loop, without callbacks or validation: the figure is the loop's own speed.
             var recipe = new TrainingRecipe { Model = parse.GetValue(model)!, BatchSize = batch, Epochs = parse.GetValue(epochs), Seed = parse.GetValue(runtime.Seed), Device = device };
+            using var scope = ImageClassifier.Engine.ComputePrecision.Use(parse.GetValue(precision));
             using var trainingData = TrainingData.FromDataset(train, test, validationFraction: 0, recipe.Seed);
             using var classifier = recipe.CreateModel(trainingData);
             var options = recipe.OptionsFor(train.Labels, train.ClassCount, TextWriter.Null);
@@ -80,6 +84,7 @@ public static class BenchCommand
             {
                 model = classifier.Spec.Architecture, dataset = train.Name, batch_size = batch,
                 threads = TorchSharp.torch.get_num_threads(), device = device.ToString(),
+                precision = ImageClassifier.Engine.ComputePrecision.BFloat16 ? "bfloat16" : "float32",
                 train_images = train.Count, train_images_per_s = Math.Round(trainRate), infer_images = test.Count,
                 infer_images_per_s = Math.Round(inferRate), final_train_accuracy = history.Last!["accuracy"],
                 forward_mflops_per_image = Math.Round(ModelCost.ForwardFlops(classifier) / 1e6, 2), matmul_gflops = Math.Round(ceiling, 1),
@@ -91,7 +96,7 @@ public static class BenchCommand
             if (parse.GetValue(runtime.Json)) terminal.WriteJson(result);
             else
             {
-                terminal.Out.WriteLine($"{result.model} on {result.dataset}, batch {batch}, {result.threads} threads, {result.device}");
+                terminal.Out.WriteLine($"{result.model} on {result.dataset}, batch {batch}, {result.threads} threads, {result.device}, {result.precision}");
                 terminal.Out.WriteLine($"ceiling: {result.matmul_gflops:N1} GFLOP/s (float32 2048x2048 matrix multiply); the model: {result.forward_mflops_per_image:N2} MFLOP per image forward, 3x that to train");
                 terminal.Out.WriteLine($"train: {result.train_images_per_s:N0} images/s ({result.train_images:N0} images), {result.train_gflops:N1} GFLOP/s = {result.train_share_of_matmul:P1} of the ceiling");
                 terminal.Out.WriteLine($"infer: {result.infer_images_per_s:N0} images/s ({result.infer_images:N0} images), {result.infer_gflops:N1} GFLOP/s = {result.infer_share_of_matmul:P1} of the ceiling");

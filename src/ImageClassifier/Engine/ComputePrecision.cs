@@ -5,7 +5,7 @@ namespace ImageClassifier.Engine;
 /// (weights, gradients, batch-norm statistics and the optimiser stay float32; convolutions take bfloat16 copies
 /// of their input and weights, as PyTorch's CPU autocast does); or "auto", bfloat16 where the CPU computes it
 /// natively (AMX or AVX-512 BF16: about 2x the float32 speed on a Sapphire Rapids core) and float32 elsewhere,
-/// where bfloat16 is emulated and slower. Layers that support it read <see cref="BFloat16"/> (today the
+/// where bfloat16 is emulated and slower. Layers that support it read <see cref="BFloat16"/> (Conv2D and the
 /// ResNet-9 backbone); every other layer computes in float32. Scoped per async flow, so a run's policy
 /// does not leak into another run in the same process.
 /// </summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace ImageClassifier.Tests.TestSupport;
 
 /// <summary>
-/// The tutorial CNN after one epoch on 2000 Fashion-MNIST images (about a minute of CPU at most),
+/// The tutorial CNN after three epochs on 2000 Fashion-MNIST images (about 70% on the test set; a few seconds),
 /// trained once and shared by the tests that only need a model that has learned something.
 /// </summary>
 public static class TrainedTutorialCnn
@@ -16,7 +16,7 @@ public static class TrainedTutorialCnn
         manual_seed(1);
         var train = FashionMnist.Train.Take(2_000);
         var classifier = Classifier.Create("tutorial-cnn", train.Shape, train.ClassNames);
-        classifier.Fit(train, validation: null, new TrainingOptions { Epochs = 1, BatchSize = 32, Seed = 1 });
+        classifier.Fit(train, validation: null, new TrainingOptions { Epochs = 3, BatchSize = 32, Seed = 1 });
         return classifier;
     });
 
