@@ -54,6 +54,7 @@ public static class BenchCommand
             var device = runtime.Apply(parse);
             var splits = data.Load(parse, terminal, parse.GetValue(data.Data!) ?? "fashion-mnist");
             int batch = parse.GetValue(batchSize);
+            using var scope = ImageClassifier.Engine.ComputePrecision.Use(parse.GetValue(precision));
             if (parse.GetValue(pretrained) is string name)
                 return BenchTransfer(parse, terminal, name, Spread(splits.Train, parse.GetValue(images)), ParseSizes(parse.GetValue(sizes)!),
                     parse.GetResult(batchSize) is { Implicit: false } ? batch : 32, device, parse.GetValue(runtime.Json));
@@ -61,7 +62,6 @@ public static class BenchCommand
             var test = splits.Test ?? train;
             // train's recipe and training loop, without callbacks or validation: the figure is the loop's own speed.
             var recipe = new TrainingRecipe { Model = parse.GetValue(model)!, BatchSize = batch, Epochs = parse.GetValue(epochs), Seed = parse.GetValue(runtime.Seed), Device = device };
-            using var scope = ImageClassifier.Engine.ComputePrecision.Use(parse.GetValue(precision));
             using var trainingData = TrainingData.FromDataset(train, test, validationFraction: 0, recipe.Seed);
             using var classifier = recipe.CreateModel(trainingData);
             var options = recipe.OptionsFor(train.Labels, train.ClassCount, TextWriter.Null);
@@ -114,6 +114,7 @@ public static class BenchCommand
         {
             ["pretrained"] = name, ["dataset"] = data.Name, ["images"] = data.Count, ["batch_size"] = batch,
             ["threads"] = TorchSharp.torch.get_num_threads(), ["device"] = device.ToString(),
+            ["precision"] = ImageClassifier.Engine.ComputePrecision.BFloat16 ? "bfloat16" : "float32",
         };
         foreach (int size in sizes)
         {

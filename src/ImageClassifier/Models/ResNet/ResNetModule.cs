@@ -7,7 +7,9 @@ namespace ImageClassifier.Models.ResNet;
 /// <summary>
 /// torchvision's ResNet trunk (conv1, bn1, relu, maxpool, layer1..layerN) for BasicBlocks.
 /// Written here rather than taken from TorchVision (TorchSharp's): that one is fixed at [2,2,2,2]
-/// with other module names, and has no small-input stem.
+/// with other module names, and has no small-input stem. Each convolution and its batch norm run through
+/// <see cref="ConvBatchNorm"/> (channels-last, batch norm folded in inference, bfloat16 by policy); the output
+/// is float32.
 /// </summary>
 public sealed class ResNetModule : nn.Module<Tensor, Tensor>, IStagedModule
 {
@@ -54,10 +56,11 @@ public sealed class ResNetModule : nn.Module<Tensor, Tensor>, IStagedModule
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = relu.forward(bn1.call(conv1.forward(input)));
+        var x = ConvBatchNorm.Input(input);
+        x = relu.forward(ConvBatchNorm.Forward(conv1, bn1, x));
         if (maxpool is not null) x = maxpool.forward(x);
         foreach (var (_, stage) in stages) x = stage.forward(x);
-        return x.MoveToOuterDisposeScope();
+        return ConvBatchNorm.Output(x).MoveToOuterDisposeScope();
     }
 }
 
@@ -68,6 +71,7 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     readonly BatchNorm2d bn1, bn2;
     readonly nn.Module<Tensor, Tensor> relu;
     readonly nn.Module<Tensor, Tensor>? downsample;
+    readonly (Conv2d Conv, BatchNorm2d Bn)? shortcut;
 
     public BasicBlock(int inChannels, int outChannels, int stride) : base("BasicBlock")
     {
@@ -86,7 +90,8 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         register_module("bn2", bn2);
         if (stride != 1 || inChannels != outChannels)
         {
-            downsample = nn.Sequential(("0", nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false)), ("1", nn.BatchNorm2d(outChannels)));
+            shortcut = (nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), nn.BatchNorm2d(outChannels));
+            downsample = nn.Sequential(("0", shortcut.Value.Conv), ("1", shortcut.Value.Bn));
             register_module("downsample", downsample);
         }
     }
@@ -94,8 +99,8 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var output = bn2.call(conv2.forward(relu.forward(bn1.call(conv1.forward(input)))));
-        output.add_(downsample is null ? input : downsample.forward(input));
+        var output = ConvBatchNorm.Forward(conv2, bn2, relu.forward(ConvBatchNorm.Forward(conv1, bn1, input)));
+        output.add_(shortcut is var (conv, bn) ? ConvBatchNorm.Forward(conv, bn, input) : input);
         return relu.forward(output).MoveToOuterDisposeScope();
     }
 }
