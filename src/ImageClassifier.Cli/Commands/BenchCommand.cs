@@ -27,8 +27,7 @@ public static class BenchCommand
         var epochs = new Option<int>("--epochs") { Description = "Timed training epochs (the figure is the best epoch).", DefaultValueFactory = _ => 1 };
         var pretrained = new Option<string?>("--pretrained") { Description = "Time transfer learning with this pretrained backbone instead: feature extraction and fine-tuning steps." };
         var sizes = new Option<string>("--sizes") { Description = "With --pretrained: input sizes to time, comma-separated.", DefaultValueFactory = _ => "224,112" };
-        var precision = new Option<string>("--precision") { Description = "The number format convolutions compute in: float32, bfloat16, or auto (bfloat16 where the CPU has it natively).", DefaultValueFactory = _ => "float32" };
-        precision.AcceptOnlyFromAmong([.. ImageClassifier.Engine.ComputePrecision.Names]);
+        var precision = PrecisionOption.Create();
         var images = new Option<int>("--images") { Description = "With --pretrained: images timed at each size.", DefaultValueFactory = _ => 128 };
 
         var command = new Command("bench", "Measure training and inference images/s (subcommands: decode, loader, make-jpegs, imbalance, serve, audit).")

@@ -23,6 +23,7 @@ public static class PredictCommand
         var format = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         var tta = TtaOption.Create();
+        var precision = PrecisionOption.Create();
         var output = new Option<string?>("--output", "-o") { Description = "Write predictions of files and folders to this CSV file as they are made; a rerun skips the images already in it." };
         var shard = new Option<string?>("--shard") { Description = "i/N: predict only shard i (0 to N-1) of N disjoint parts of the images (needs --output)." };
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Images per inference batch with --output.", DefaultValueFactory = _ => 64 };
@@ -36,6 +37,7 @@ public static class PredictCommand
         command.Options.Add(output);
         command.Options.Add(shard);
         command.Options.Add(batchSize);
+        command.Options.Add(precision);
         command.SetRun((parse, terminal) =>
         {
             int k = parse.GetValue(top);
@@ -52,6 +54,7 @@ public static class PredictCommand
             if (batch < 1) throw new ArgumentException($"--batch-size must be at least 1, not {batch}.");
             var augmentation = TtaOption.Parse(parse, tta);
             using var model = runtime.OpenModel(parse, parse.GetValue(modelPath)!);
+            using var policy = Engine.ComputePrecision.Use(parse.GetValue(precision));
             if (csv is not null) return PredictToFile(model, paths, csv, part ?? Shard.All, k, batch, augmentation, parse.GetValue(data.Strict), terminal);
             IReadOnlyList<Prediction> predictions;
             if (dataset is not null)

@@ -18,7 +18,7 @@ public sealed class RecipeOptions
     public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule, stepped per batch with --lr as its peak: constant, one-cycle[:WARMUP] or cosine[:WARMUP] (warmup + cosine); with a schedule, early stopping and reduce-LR are off.", DefaultValueFactory = _ => Defaults.Schedule };
     public readonly Option<double?> Ema = new("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it as the model; early stopping and reduce-LR are then off." };
     public readonly Option<string?> Tta = TtaOption.Create();
-    public readonly Option<string> Precision = new("--precision") { Description = "The number format convolutions compute in: float32, bfloat16, or auto (bfloat16 where the CPU has it natively, AMX or AVX-512 BF16; Conv2D layers and resnet-fast, other layers stay float32).", DefaultValueFactory = _ => Defaults.Precision };
+    public readonly Option<string> Precision = PrecisionOption.Create(Defaults.Precision);
     /// <summary>Train only: tune has its own --budget for the whole search.</summary>
     public readonly Option<string?> Budget = new("--budget") { Description = "Wall-clock budget for the whole run, such as 5m or 1h: the epochs are fitted to it from the speed measured in the first steps (--epochs is then not used)." };
     public readonly Option<string> Model = new("--model", "-m") { Description = "Architecture: " + string.Join(", ", ModelRegistry.Entries.Select(e => e.Name)) + ".", DefaultValueFactory = _ => Defaults.Model };
@@ -42,7 +42,6 @@ public sealed class RecipeOptions
     public RecipeOptions()
     {
         Monitor.AcceptOnlyFromAmong("val_loss", "val_accuracy");
-        Precision.AcceptOnlyFromAmong([.. Engine.ComputePrecision.Names]);
         Tta.Description = "Evaluate the test split with test-time augmentation: " + Evaluation.TestTimeAugmentation.Syntax + " (--tta alone: flip).";
     }
 

@@ -43,10 +43,13 @@ public sealed class TrainPresetOptionTests
     public void Bad_values_name_the_option(string option, string value, string message) =>
         Assert.Contains(message, Assert.Throws<ArgumentException>(() => Recipe(option, value)).Message);
 
-    [Fact]
-    public void An_unknown_precision_is_refused_with_the_known_ones()
+    [Theory]
+    [InlineData("train", "--data", "fashion-mnist")]
+    [InlineData("bench", "--data", "fashion-mnist")]
+    [InlineData("predict", "model.imgclass", "image.png")]
+    public void An_unknown_precision_is_refused_with_the_known_ones(params string[] command)
     {
-        var result = CliRunner.Run("train", "--data", "fashion-mnist", "--precision", "half");
+        var result = CliRunner.Run([.. command, "--precision", "half"]);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("'half'", result.Error);
         Assert.Contains("bfloat16", result.Error);
