@@ -28,6 +28,7 @@ public static class BenchCommand
         var pretrained = new Option<string?>("--pretrained") { Description = "Time transfer learning with this pretrained backbone instead: feature extraction and fine-tuning steps." };
         var sizes = new Option<string>("--sizes") { Description = "With --pretrained: input sizes to time, comma-separated.", DefaultValueFactory = _ => "224,112" };
         var precision = PrecisionOption.Create();
+        var profile = new Option<bool>("--profile") { Description = "Also time each layer's forward and backward pass on a real batch (milliseconds per batch): where a training step's time goes." };
         var images = new Option<int>("--images") { Description = "With --pretrained: images timed at each size.", DefaultValueFactory = _ => 128 };
 
         var command = new Command("bench", "Measure training and inference images/s (subcommands: decode, loader, make-jpegs, imbalance, serve, audit).")
@@ -48,6 +49,7 @@ public static class BenchCommand
         command.Options.Add(sizes);
         command.Options.Add(images);
         command.Options.Add(precision);
+        command.Options.Add(profile);
         command.SetRun((parse, terminal) =>
         {
             var device = runtime.Apply(parse);
@@ -76,6 +78,8 @@ public static class BenchCommand
             classifier.Logits(test, batch).Dispose();
             double inferRate = test.Count / clock.Elapsed.TotalSeconds;
 
+            var layers = parse.GetValue(profile) ? ProfileLayers(classifier, train, batch) : null;
+
             // GFLOP/s from the model's counted operations, and as a share of a large matrix multiply's on this machine.
             double ceiling = ComputeCeiling.MatrixMultiplyGflops(device: device);
             double trainGflops = trainRate * ModelCost.TrainingFlops(classifier) / 1e9, inferGflops = inferRate * ModelCost.ForwardFlops(classifier) / 1e9;
@@ -91,6 +95,7 @@ public static class BenchCommand
                 infer_gflops = Math.Round(inferGflops, 2), infer_share_of_matmul = Math.Round(inferGflops / ceiling, 4),
                 peak_memory_mb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1e6),
                 resident_mb_per_epoch = memory.ResidentMegabytes,
+                layers = layers?.Select(l => new { layer = l.Layer, forward_ms = Math.Round(l.ForwardMilliseconds, 2), backward_ms = Math.Round(l.BackwardMilliseconds, 2) }),
             };
             if (parse.GetValue(runtime.Json)) terminal.WriteJson(result);
             else
@@ -100,10 +105,28 @@ public static class BenchCommand
                 terminal.Out.WriteLine($"train: {result.train_images_per_s:N0} images/s ({result.train_images:N0} images), {result.train_gflops:N1} GFLOP/s = {result.train_share_of_matmul:P1} of the ceiling");
                 terminal.Out.WriteLine($"infer: {result.infer_images_per_s:N0} images/s ({result.infer_images:N0} images), {result.infer_gflops:N1} GFLOP/s = {result.infer_share_of_matmul:P1} of the ceiling");
                 terminal.Out.WriteLine($"peak memory: {result.peak_memory_mb:N0} MB; resident after each epoch: {string.Join(", ", memory.ResidentMegabytes)} MB");
+                if (layers is not null) WriteProfile(terminal, layers, batch);
             }
             return 0;
         });
         return command;
+    }
+
+    // Each layer alone on a batch of real training images, prepared as the model takes them.
+    static IReadOnlyList<LayerTime> ProfileLayers(Classifier classifier, ImageClassifier.Data.ImageDataset train, int batch)
+    {
+        var images = train.Take(Math.Min(batch, train.Count));
+        using var bytes = TorchSharp.torch.tensor(images.Pixels, [images.Count, images.Shape.Channels, images.Shape.Height, images.Shape.Width]);
+        using var input = classifier.Input(bytes);
+        return LayerProfiler.Profile(classifier.Network, input);
+    }
+
+    static void WriteProfile(Terminal terminal, IReadOnlyList<LayerTime> layers, int batch)
+    {
+        terminal.Out.WriteLine($"per layer, median ms per batch of {batch} (forward + backward, each layer alone):");
+        foreach (var l in layers)
+            terminal.Out.WriteLine($"  {l.Layer,-24} {l.ForwardMilliseconds,8:N2} + {l.BackwardMilliseconds,8:N2}");
+        terminal.Out.WriteLine($"  {"all layers",-24} {layers.Sum(l => l.ForwardMilliseconds),8:N2} + {layers.Sum(l => l.BackwardMilliseconds),8:N2}");
     }
 
     static int BenchTransfer(ParseResult parse, Terminal terminal, string name, ImageClassifier.Data.ImageDataset data, int[] sizes, int batch,

@@ -73,7 +73,7 @@ public class CliTests
     [Fact]
     public void Bench_prints_train_and_inference_rates_their_share_of_the_ceiling_and_memory_per_epoch()
     {
-        var result = CliRunner.Run("bench", "--limit", "2560", "--json", "--threads", "2", "--epochs", "2");
+        var result = CliRunner.Run("bench", "--limit", "2560", "--json", "--threads", "2", "--epochs", "2", "--profile");
         Assert.True(result.ExitCode == 0, result.Error);
         using var json = JsonDocument.Parse(result.Out);
         var root = json.RootElement;
@@ -88,6 +88,14 @@ public class CliTests
         Assert.Equal(root.GetProperty("train_gflops").GetDouble() / root.GetProperty("matmul_gflops").GetDouble(), share, 2);
         Assert.InRange(share, 1e-4, 2);
         Assert.Equal(2, root.GetProperty("resident_mb_per_epoch").GetArrayLength());
+        Assert.Equal("float32", root.GetProperty("precision").GetString());
+        // --profile: each of the tutorial CNN's nine layers with its forward and backward time.
+        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(["conv2d", "max_pooling2d", "conv2d_1", "max_pooling2d_1", "conv2d_2", "flatten", "dense", "dropout", "dense_1"],
+            layers.Select(l => l.GetProperty("layer").GetString()));
+        Assert.All(layers, l => Assert.True(l.GetProperty("forward_ms").GetDouble() >= 0 && l.GetProperty("backward_ms").GetDouble() >= 0));
+        Assert.All(layers.Where(l => l.GetProperty("layer").GetString()!.StartsWith("conv")),
+            l => Assert.True(l.GetProperty("forward_ms").GetDouble() > 0 && l.GetProperty("backward_ms").GetDouble() > 0));
     }
 
     [Theory]
