@@ -10,7 +10,8 @@ public sealed record LayerTime(string Layer, double ForwardMilliseconds, double 
 /// Where a training step's time goes, layer by layer: each layer runs forward and backward alone, on the
 /// activations the layers before it produce for a real batch, in training mode, and the median over rounds is
 /// kept (a noisy machine moves single timings by tens of percent). The sum leaves out the optimiser and the
-/// data pipeline. bench/pytorch_layer_profile.py times PyTorch's layers the same way.
+/// data pipeline. Weights stay as they were and gradients are cleared; batch-norm running statistics move as in
+/// training steps. bench/pytorch_layer_profile.py times PyTorch's layers the same way.
 /// </summary>
 public static class LayerProfiler
 {
