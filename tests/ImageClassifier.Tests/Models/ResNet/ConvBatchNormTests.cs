@@ -55,7 +55,7 @@ public class ConvBatchNormTests
         using var means = output.mean([0, 2, 3]);
         Assert.True(means.allclose(bn.bias!, rtol: 1e-3, atol: 1e-4), "not normalised by the batch's statistics");
         Assert.False(bn.running_mean!.allclose(before), "the running mean did not move");
-        Assert.True(output.is_contiguous(), "a training batch norm takes NCHW, where libtorch's statistics are exact to float32");
+        Assert.True(output.is_contiguous(), "a float32 training batch norm takes NCHW, where libtorch's statistics are exact to float32");
     }
 
     [Fact]
