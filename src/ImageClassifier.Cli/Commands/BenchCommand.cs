@@ -55,7 +55,7 @@ public static class BenchCommand
             var device = runtime.Apply(parse);
             var splits = data.Load(parse, terminal, parse.GetValue(data.Data!) ?? "fashion-mnist");
             int batch = parse.GetValue(batchSize);
-            using var scope = ImageClassifier.Engine.ComputePrecision.Use(parse.GetValue(precision));
+            using var scope = ComputePrecision.Use(parse.GetValue(precision));
             if (parse.GetValue(pretrained) is string name)
                 return BenchTransfer(parse, terminal, name, Spread(splits.Train, parse.GetValue(images)), ParseSizes(parse.GetValue(sizes)!),
                     parse.GetResult(batchSize) is { Implicit: false } ? batch : 32, device, parse.GetValue(runtime.Json));
@@ -87,7 +87,7 @@ public static class BenchCommand
             {
                 model = classifier.Spec.Architecture, dataset = train.Name, batch_size = batch,
                 threads = TorchSharp.torch.get_num_threads(), device = device.ToString(),
-                precision = ImageClassifier.Engine.ComputePrecision.BFloat16 ? "bfloat16" : "float32",
+                precision = ComputePrecision.Current,
                 train_images = train.Count, train_images_per_s = Math.Round(trainRate), infer_images = test.Count,
                 infer_images_per_s = Math.Round(inferRate), final_train_accuracy = history.Last!["accuracy"],
                 forward_mflops_per_image = Math.Round(ModelCost.ForwardFlops(classifier) / 1e6, 2), matmul_gflops = Math.Round(ceiling, 1),
@@ -136,7 +136,7 @@ public static class BenchCommand
         {
             ["pretrained"] = name, ["dataset"] = data.Name, ["images"] = data.Count, ["batch_size"] = batch,
             ["threads"] = TorchSharp.torch.get_num_threads(), ["device"] = device.ToString(),
-            ["precision"] = ImageClassifier.Engine.ComputePrecision.BFloat16 ? "bfloat16" : "float32",
+            ["precision"] = ComputePrecision.Current,
         };
         foreach (int size in sizes)
         {

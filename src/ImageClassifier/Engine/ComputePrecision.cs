@@ -19,6 +19,9 @@ public static class ComputePrecision
     /// <summary>Whether layers that support it compute in bfloat16 in this flow.</summary>
     public static bool BFloat16 => bfloat16.Value;
 
+    /// <summary>The number format this flow's convolutions compute in: "bfloat16" or "float32".</summary>
+    public static string Current => BFloat16 ? "bfloat16" : "float32";
+
     /// <summary>Whether this CPU has bfloat16 instructions (AMX-BF16 or AVX512-BF16).</summary>
     public static bool NativeBFloat16 => native.Value;
 

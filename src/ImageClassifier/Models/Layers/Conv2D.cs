@@ -51,15 +51,12 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
         readonly TorchSharp.Modules.Conv2d conv;
         readonly nn.Module<Tensor, Tensor>? activation;
         readonly long[]? padding;
-        readonly long[] stride, symmetricPadding;
 
         public ConvModule(int inChannels, Conv2D spec, long[] pad) : base("Conv2D")
         {
             bool symmetric = pad[0] == pad[1] && pad[2] == pad[3];
-            stride = [spec.Stride, spec.Stride];
-            symmetricPadding = symmetric ? [pad[2], pad[0]] : [0, 0];
             conv = nn.Conv2d(inChannels, spec.Filters, (spec.KernelSize, spec.KernelSize), (spec.Stride, spec.Stride),
-                (symmetricPadding[0], symmetricPadding[1]), bias: spec.UseBias);
+                symmetric ? (pad[2], pad[0]) : (0, 0), bias: spec.UseBias);
             padding = symmetric ? null : pad;
             activation = Activations.Create(spec.Activation);
             RegisterComponents();
@@ -69,10 +66,11 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
         {
             using var scope = NewDisposeScope();
             var x = padding is null ? input : nn.functional.pad(input, padding);
-            Tensor weight = conv.weight!, bias = conv.bias!;
+            Tensor weight = conv.weight!;
+            Tensor? bias = conv.bias;
             bool bfloat16 = Engine.ComputePrecision.BFloat16;
-            if (bfloat16) (x, weight, bias) = (x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16)!);
-            var output = nn.functional.conv2d(Engine.ChannelsLast.Of(x), Engine.ChannelsLast.Of(weight), bias, stride, symmetricPadding);
+            if (bfloat16) (x, weight, bias) = (x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16));
+            var output = nn.functional.conv2d(Engine.ChannelsLast.Of(x), Engine.ChannelsLast.Of(weight), bias, conv.stride, conv.padding);
             // A single-channel input is the same bytes in either layout, so libtorch may answer in NCHW: lay it out again.
             output = Engine.ChannelsLast.Of(bfloat16 ? output.to(ScalarType.Float32) : output);
             return (activation is null ? output : activation.forward(output)).MoveToOuterDisposeScope();

@@ -31,10 +31,11 @@ public static class ConvBatchNorm
     {
         using var scope = NewDisposeScope();
         Tensor result;
-        if (bn.training && x.dtype == ScalarType.Float32)
-            result = bn.call(Convolve(x.contiguous(), conv.weight!, null, conv, channelsLast: false));
-        else if (bn.training)
-            result = bn.call(Convolve(x, conv.weight!, null, conv));
+        if (bn.training)
+        {
+            bool nchw = x.dtype == ScalarType.Float32; // exact statistics in float32; bfloat16 rounds far more anyway
+            result = bn.call(Convolve(nchw ? x.contiguous() : x, conv.weight!, null, conv, channelsLast: !nchw));
+        }
         else
         {
             // y = (conv(x) - mean) / sqrt(var + eps) * gamma + beta = conv_{w * s}(x) + (beta - mean * s), s = gamma / sqrt(var + eps).

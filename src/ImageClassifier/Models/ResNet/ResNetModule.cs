@@ -70,7 +70,6 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     readonly Conv2d conv1, conv2;
     readonly BatchNorm2d bn1, bn2;
     readonly nn.Module<Tensor, Tensor> relu;
-    readonly nn.Module<Tensor, Tensor>? downsample;
     readonly (Conv2d Conv, BatchNorm2d Bn)? shortcut;
 
     public BasicBlock(int inChannels, int outChannels, int stride) : base("BasicBlock")
@@ -88,11 +87,10 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
         register_module("relu", relu);
         register_module("conv2", conv2);
         register_module("bn2", bn2);
-        if (stride != 1 || inChannels != outChannels)
+        if (projects)
         {
             shortcut = (nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), nn.BatchNorm2d(outChannels));
-            downsample = nn.Sequential(("0", shortcut.Value.Conv), ("1", shortcut.Value.Bn));
-            register_module("downsample", downsample);
+            register_module("downsample", nn.Sequential(("0", shortcut.Value.Conv), ("1", shortcut.Value.Bn)));
         }
     }
 
