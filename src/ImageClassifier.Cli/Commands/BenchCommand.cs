@@ -27,7 +27,7 @@ public static class BenchCommand
         var epochs = new Option<int>("--epochs") { Description = "Timed training epochs (the figure is the best epoch).", DefaultValueFactory = _ => 1 };
         var pretrained = new Option<string?>("--pretrained") { Description = "Time transfer learning with this pretrained backbone instead: feature extraction and fine-tuning steps." };
         var sizes = new Option<string>("--sizes") { Description = "With --pretrained: input sizes to time, comma-separated.", DefaultValueFactory = _ => "224,112" };
-        var precision = PrecisionOption.Create();
+        var precision = PrecisionOption.Create(null);
         var profile = new Option<bool>("--profile") { Description = "Also time each layer's forward and backward pass on a real batch (milliseconds per batch): where a training step's time goes." };
         var images = new Option<int>("--images") { Description = "With --pretrained: images timed at each size.", DefaultValueFactory = _ => 128 };
 
@@ -55,7 +55,7 @@ public static class BenchCommand
             var device = runtime.Apply(parse);
             var splits = data.Load(parse, terminal, parse.GetValue(data.Data!) ?? "fashion-mnist");
             int batch = parse.GetValue(batchSize);
-            using var scope = ComputePrecision.Use(parse.GetValue(precision));
+            using var scope = ComputePrecision.Use(parse.GetValue(precision) ?? (parse.GetValue(pretrained) is null ? "float32" : "auto"));
             if (parse.GetValue(pretrained) is string name)
                 return BenchTransfer(parse, terminal, name, Spread(splits.Train, parse.GetValue(images)), ParseSizes(parse.GetValue(sizes)!),
                     parse.GetResult(batchSize) is { Implicit: false } ? batch : 32, device, parse.GetValue(runtime.Json));

@@ -18,7 +18,7 @@ public sealed class RecipeOptions
     public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule, stepped per batch with --lr as its peak: constant, one-cycle[:WARMUP] or cosine[:WARMUP] (warmup + cosine); with a schedule, early stopping and reduce-LR are off.", DefaultValueFactory = _ => Defaults.Schedule };
     public readonly Option<double?> Ema = new("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it as the model; early stopping and reduce-LR are then off." };
     public readonly Option<string?> Tta = TtaOption.Create();
-    public readonly Option<string> Precision = PrecisionOption.Create(Defaults.Precision);
+    public readonly Option<string?> Precision = PrecisionOption.Create(Defaults.Precision);
     /// <summary>Train only: tune has its own --budget for the whole search.</summary>
     public readonly Option<string?> Budget = new("--budget") { Description = "Wall-clock budget for the whole run, such as 5m or 1h: the epochs are fitted to it from the speed measured in the first steps (--epochs is then not used)." };
     public readonly Option<string> Model = new("--model", "-m") { Description = "Architecture: " + string.Join(", ", ModelRegistry.Entries.Select(e => e.Name)) + ".", DefaultValueFactory = _ => Defaults.Model };
@@ -71,7 +71,7 @@ public sealed class RecipeOptions
             ValidationSplit = Value(ValidationSplit, config.ValidationSplit), Monitor = Value(Monitor, config.Monitor), Patience = Value(Patience, config.Patience),
             ReduceLrFactor = Value(ReduceLrFactor, config.ReduceLrFactor), ReduceLrPatience = Value(ReduceLrPatience, config.ReduceLrPatience), MinLr = Value(MinLr, config.MinLr),
             Augment = Value(feed.Augment, config.Augment), RareAugment = Value(feed.RareAugment, config.RareAugment), Oversample = Value(feed.Oversample, config.Oversample),
-            Transfer = transfer?.Recipe(parse, imageSize) ?? config.Transfer,
+            Transfer = transfer is null ? config.Transfer : transfer.Recipe(parse, imageSize, config.Transfer),
             Schedule = Value(Schedule, config.Schedule), Ema = parse.GetResult(Ema) is null ? config.Ema : parse.GetValue(Ema),
             Precision = Value(Precision, config.Precision),
             Tta = parse.GetResult(Tta) is null ? config.Tta : parse.GetValue(Tta) is { Length: > 0 } views ? views : "flip",

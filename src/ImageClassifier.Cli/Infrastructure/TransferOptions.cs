@@ -29,26 +29,34 @@ public sealed class TransferOptions
 
     public bool IsTransfer(ParseResult parse) => parse.GetValue(Pretrained) is not null || parse.GetValue(Weights) is not null;
 
-    /// <summary>The transfer part of the recipe, or null without --pretrained and --weights; <paramref name="imageSize"/> is --image-size.</summary>
-    public TransferRecipe? Recipe(ParseResult parse, (int Height, int Width)? imageSize)
+    /// <summary>
+    /// The transfer part of the recipe: <paramref name="configured"/> (a preset's or --config's, else the defaults) with the
+    /// options given on the command line in its place; null when neither names pretrained weights. <paramref name="imageSize"/> is --image-size.
+    /// </summary>
+    public TransferRecipe? Recipe(ParseResult parse, (int Height, int Width)? imageSize, TransferRecipe? configured = null)
     {
-        if (!IsTransfer(parse)) return null;
+        if (!IsTransfer(parse) && configured is null) return null;
         if (parse.GetValue(Pretrained) is not null && parse.GetValue(Weights) is not null)
             throw new ArgumentException("Give --pretrained or --weights, not both.");
-        var recipe = new TransferRecipe
+        var start = configured ?? new TransferRecipe();
+        var stages = start.Stages;
+        T Value<T>(Option<T> option, T configuredValue) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : configuredValue;
+        var recipe = start with
         {
-            Pretrained = parse.GetValue(Pretrained), WeightsFile = parse.GetValue(Weights),
-            InputHeight = imageSize?.Height, InputWidth = imageSize?.Width,
-            HeadUnits = parse.GetValue(HeadUnits), HeadDropout = parse.GetValue(HeadDropout),
-            Stages = new FineTuningOptions
+            // Weights named on the command line replace the configured ones, whichever kind they were.
+            Pretrained = IsTransfer(parse) ? parse.GetValue(Pretrained) : start.Pretrained,
+            WeightsFile = IsTransfer(parse) ? parse.GetValue(Weights) : start.WeightsFile,
+            InputHeight = imageSize?.Height ?? start.InputHeight, InputWidth = imageSize?.Width ?? start.InputWidth,
+            HeadUnits = Value(HeadUnits, start.HeadUnits), HeadDropout = Value(HeadDropout, start.HeadDropout),
+            Stages = stages with
             {
-                FreezeEpochs = parse.GetValue(FreezeEpochs), FineTuneEpochs = parse.GetValue(FineTuneEpochs),
-                FineTuneLearningRate = parse.GetValue(FineTuneLr), FineTuneAt = parse.GetValue(FineTuneAt),
-                DiscriminativeFactor = parse.GetValue(DiscriminativeLr), TrainBatchNorm = parse.GetValue(FineTuneBatchNorm),
-                CacheFeatures = !parse.GetValue(NoFeatureCache),
+                FreezeEpochs = Value(FreezeEpochs, stages.FreezeEpochs), FineTuneEpochs = Value(FineTuneEpochs, stages.FineTuneEpochs),
+                FineTuneLearningRate = Value(FineTuneLr, stages.FineTuneLearningRate), FineTuneAt = Value(FineTuneAt, stages.FineTuneAt),
+                DiscriminativeFactor = Value(DiscriminativeLr, stages.DiscriminativeFactor), TrainBatchNorm = Value(FineTuneBatchNorm, stages.TrainBatchNorm),
+                CacheFeatures = parse.GetResult(NoFeatureCache) is { Implicit: false } ? !parse.GetValue(NoFeatureCache) : stages.CacheFeatures,
             },
         };
-        var stages = recipe.Stages;
+        stages = recipe.Stages;
         string? problem = recipe switch
         {
             { Stages.FreezeEpochs: < 1 } => $"--freeze-epochs must be at least 1, not {stages.FreezeEpochs}.",

@@ -47,7 +47,7 @@ public sealed partial record TrainingRecipe
 
     TrainingResult Run(TrainingData data, string? output, TextWriter? log, string recordedSource, Stopwatch clock)
     {
-        using var precision = Engine.ComputePrecision.Use(Precision);
+        using var precision = Engine.ComputePrecision.Use(PrecisionInUse());
         log ??= TextWriter.Null;
         string outputFolder = output ?? DefaultOutputFolder(data.Name);
         // In a distributed job rank 0 alone writes (and locks and clears the folder); the other ranks only train.
@@ -141,7 +141,7 @@ public sealed partial record TrainingRecipe
     /// <param name="rankResume">For a rank other than 0 of a resumed job (it has no <paramref name="files"/>): the checkpoint it starts from.</param>
     FittedModel Fit(TrainingData data, TextWriter? log, string? folder, Stopwatch clock, RunFiles? files, TrainingCheckpoint? rankResume = null)
     {
-        using var precision = Engine.ComputePrecision.Use(Precision);
+        using var precision = Engine.ComputePrecision.Use(PrecisionInUse());
         Validate();
         log ??= TextWriter.Null;
         var distributed = Distributed is null ? null : DistributedRun.Start(Distributed);

@@ -21,7 +21,36 @@ public sealed class TrainPresetOptionTests
         Assert.Equal((3, 0.1, 300.0, 0.999), (changed.Epochs, changed.LearningRate, changed.BudgetSeconds, changed.Ema));
         Assert.Equal(("resnet-fast", 128), (changed.Model, changed.BatchSize));
         Assert.Equal("float32", Recipe("--preset", "fast", "--precision", "float32").Precision);
-        Assert.Equal("float32", Recipe().Precision);
+    }
+
+    [Fact]
+    public void Precision_defaults_to_float32_from_scratch_and_auto_with_a_pretrained_backbone()
+    {
+        Assert.Equal((null, "float32"), (Recipe().Precision, Recipe().PrecisionInUse()));
+        Assert.Equal("auto", Recipe("--pretrained", "resnet18-imagenet").PrecisionInUse());
+        Assert.Equal("float32", Recipe("--pretrained", "resnet18-imagenet", "--precision", "float32").PrecisionInUse());
+        Assert.Equal("bfloat16", Recipe("--precision", "bfloat16").PrecisionInUse());
+    }
+
+    [Fact]
+    public void The_fine_tune_preset_names_its_backbone_and_stages_and_options_given_change_only_themselves()
+    {
+        var preset = Recipe("--preset", "fine-tune");
+        Assert.Equal(TrainingRecipe.Preset("fine-tune") with { Seed = 42 }, preset);
+        var transfer = preset.Transfer!;
+        Assert.Equal(("resnet18-imagenet", 160, 160), (transfer.Pretrained, transfer.InputSize().Height, transfer.InputSize().Width));
+        Assert.Equal((3, 10, 5e-4, 0.5, true, (string?)null), (transfer.Stages.FreezeEpochs, transfer.Stages.FineTuneEpochs,
+            transfer.Stages.FineTuneLearningRate, transfer.Stages.DiscriminativeFactor, transfer.Stages.TrainBatchNorm, transfer.Stages.FineTuneAt));
+        Assert.Equal(("one-cycle", 0.1, "flip", "auto"), (preset.Schedule, preset.LabelSmoothing, preset.Tta, preset.PrecisionInUse()));
+
+        var changed = Recipe("--preset", "fine-tune", "--fine-tune-epochs", "4", "--fine-tune-at", "layer3", "--head-dropout", "0.5");
+        Assert.Equal(transfer with { HeadDropout = 0.5, Stages = transfer.Stages with { FineTuneEpochs = 4, FineTuneAt = "layer3" } }, changed.Transfer);
+        Assert.False(Recipe("--preset", "fine-tune", "--no-feature-cache").Transfer!.Stages.CacheFeatures);
+
+        // Weights named on the command line replace the preset's backbone, whichever kind.
+        var own = Recipe("--preset", "fine-tune", "--weights", "mine.safetensors").Transfer!;
+        Assert.Equal(((string?)null, "mine.safetensors", 10), (own.Pretrained, own.WeightsFile, own.Stages.FineTuneEpochs));
+        Assert.Null(Recipe().Transfer);
     }
 
     [Fact]
@@ -34,7 +63,7 @@ public sealed class TrainPresetOptionTests
     }
 
     [Theory]
-    [InlineData("--preset", "slow", "--preset must be one of tutorial, fast, not 'slow'.")]
+    [InlineData("--preset", "slow", "--preset must be one of tutorial, fast, fine-tune, not 'slow'.")]
     [InlineData("--schedule", "step", "--schedule: unknown schedule 'step'")]
     [InlineData("--ema", "1.5", "--ema must be a decay between 0 and 1")]
     [InlineData("--budget", "five minutes", "--budget must be a positive time such as 5m")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ImageClassifier.Engine;
 using ImageClassifier.Models.ResNet;
 using ImageClassifier.Tests.TestSupport;
 using TorchSharp.PyBridge;
@@ -52,6 +53,25 @@ public class TransferCliTests
         Assert.True(evaluate.ExitCode == 0, evaluate.Error);
     }
 
+    [Trait("Category", "Slow")] // ResNet18 at 32 px, every layer trained: about 10 s on 2 cores
+    [Fact]
+    public void The_fine_tune_preset_trains_every_layer_with_batch_norm_learning_and_augmented_batches()
+    {
+        using var dir = new TempDirectory();
+        string data = ImageFolders.FashionMnistPngs(dir.File("data"), [1, 8], perClass: 24);   // Trouser, Bag
+        var train = CliRunner.Run("train", "--data", data, "--preset", "fine-tune", "--image-size", "32", "--freeze-epochs", "1",
+            "--fine-tune-epochs", "2", "--batch-size", "16", "--validation-split", "0.25", "--output", dir.File("run"), "--json", "--threads", "2");
+        Assert.True(train.ExitCode == 0, train.Error);
+        Assert.Contains("Stage 2, fine-tuning from the first layer", train.Error);
+        Assert.DoesNotContain("batch norm in inference mode", train.Error);
+        Assert.Contains("Augmentation: flip(horizontal), crop(pad 12), erase", train.Error);
+        Assert.Equal(ComputePrecision.NativeBFloat16, train.Error.Contains("compute in bfloat16"));
+        using var json = JsonDocument.Parse(train.Out);
+        var fine = json.RootElement.GetProperty("stages")[1];
+        Assert.True(fine.GetProperty("trainable_params").GetInt64() > 11_000_000, fine.ToString());
+        Assert.True(json.RootElement.GetProperty("test_accuracy").GetDouble() > 0.8, train.Out);
+    }
+
     [Fact]
     public void Grayscale_idx_data_trains_a_colour_model_through_the_batch_loop()
     {
@@ -101,5 +121,7 @@ public class TransferCliTests
         using var json = JsonDocument.Parse(bench.Out);
         foreach (string key in new[] { "features_32_images_per_s", "finetune_32_images_per_s" })
             Assert.True(json.RootElement.GetProperty(key).GetDouble() > 0, key);
+        // A pretrained backbone computes in bfloat16 by default where the CPU has it natively.
+        Assert.Equal(ComputePrecision.NativeBFloat16 ? "bfloat16" : "float32", json.RootElement.GetProperty("precision").GetString());
     }
 }

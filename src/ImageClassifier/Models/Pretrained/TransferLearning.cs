@@ -27,6 +27,7 @@ public static class TransferLearning
             using var weights = entry.Load();
             WeightLoader.Load(Backbone(classifier), weights.StateDict, entry.Config.Source);
             if (weights.MeanImage is not null) MeanImage(classifier).SetMean(weights.MeanImage);
+            ReleaseImportGarbage();
             return classifier;
         }
         catch
@@ -35,6 +36,10 @@ public static class TransferLearning
             throw;
         }
     }
+
+    // Reading the weights (an ONNX protobuf or a weights file, and float copies) leaves ~250 MB of managed garbage for ResNet18, which the
+    // GC would keep mapped for the whole run; a compacting collection now hands it back (measured: 450 -> 250 MB resident).
+    static void ReleaseImportGarbage() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>A classifier on <paramref name="architecture"/> with the user's weights file (safetensors, torch.save or TorchSharp format, torchvision names).</summary>
     public static Classifier FromWeightsFile(string architecture, string file, IReadOnlyList<string> classNames,
@@ -47,6 +52,7 @@ public static class TransferLearning
         {
             weights = StateDictFile.Read(file);
             WeightLoader.Load(Backbone(classifier), weights, file, "fc.", "classifier.");
+            ReleaseImportGarbage();
             return classifier;
         }
         catch
