@@ -70,6 +70,7 @@ public static class FineTuning
             results.Add(new StageResult("head", history, summary.Trainable, summary.NonTrainable, model.Spec.TrainableFrom));
         }
         if (stages.FineTuneEpochs == 0) return results;
+        Engine.TorchRuntime.ReleaseFreedMemory();   // the cached features' buffers are no use to fine-tuning
 
         model.Network.SetTrainableFrom(stages.FineTuneAt ?? "all");
         model.Network.SetBatchNormInference(!stages.TrainBatchNorm);

@@ -24,6 +24,7 @@ public static class TransferBenchmark
         var clock = Stopwatch.StartNew();
         using (FeatureCache.Compute(model, data, batchSize)) { }
         double features = data.Count / clock.Elapsed.TotalSeconds;
+        Engine.TorchRuntime.ReleaseFreedMemory();   // inference's buffers are not training's sizes
 
         model.Network.SetTrainableFrom("all");
         // Two epochs: the first warms up (allocations, kernel choice), the second is timed.
