@@ -14,7 +14,7 @@ public sealed class RecipeOptions
     static readonly TrainingRecipe Defaults = TrainingRecipe.Default;
 
     public readonly Option<string?> Config = new("--config") { Description = "Start from a training configuration in JSON (imgclass tune's best.json, or a TrainingRecipe saved as JSON): its settings replace the defaults, and options given on the command line override them." };
-    public readonly Option<string?> Preset = new("--preset") { Description = "Start from a named recipe, changed by the options given: " + string.Join(", ", TrainingRecipe.Presets.Keys) + " (fast: a small ResNet with SGD, one-cycle, label smoothing, crop+flip and flip TTA; see the README)." };
+    public readonly Option<string?> Preset = new("--preset") { Description = "Start from a named recipe, changed by the options given: " + string.Join(", ", TrainingRecipe.Presets.Keys) + " (fast: a small ResNet with SGD, one-cycle, label smoothing, crop+flip and flip TTA; fine-tune: ImageNet ResNet18 with every layer fine-tuned; see the README)." };
     public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule, stepped per batch with --lr as its peak: constant, one-cycle[:WARMUP] or cosine[:WARMUP] (warmup + cosine); with a schedule, early stopping and reduce-LR are off.", DefaultValueFactory = _ => Defaults.Schedule };
     public readonly Option<double?> Ema = new("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it as the model; early stopping and reduce-LR are then off." };
     public readonly Option<string?> Tta = TtaOption.Create();
