@@ -55,7 +55,7 @@ public static class BenchCommand
             var device = runtime.Apply(parse);
             var splits = data.Load(parse, terminal, parse.GetValue(data.Data!) ?? "fashion-mnist");
             int batch = parse.GetValue(batchSize);
-            using var scope = ComputePrecision.Use(parse.GetValue(precision) ?? (parse.GetValue(pretrained) is null ? "float32" : "auto"));
+            using var scope = ComputePrecision.Use(parse.GetValue(precision) ?? TrainingRecipe.DefaultPrecision(pretrained: parse.GetValue(pretrained) is not null));
             if (parse.GetValue(pretrained) is string name)
                 return BenchTransfer(parse, terminal, name, Spread(splits.Train, parse.GetValue(images)), ParseSizes(parse.GetValue(sizes)!),
                     parse.GetResult(batchSize) is { Implicit: false } ? batch : 32, device, parse.GetValue(runtime.Json));

@@ -84,7 +84,10 @@ public sealed partial record TrainingRecipe
     /// <see cref="Precision"/> when set; else auto for a pretrained backbone (<see cref="Transfer"/>: ImageNet ResNets are where
     /// bfloat16 pays most, 2x faster fine-tuning in less memory) and float32 for training from scratch (the tutorials' figures).
     /// </summary>
-    public string PrecisionInUse() => Precision ?? (Transfer is null ? "float32" : "auto");
+    public string PrecisionInUse() => Precision ?? DefaultPrecision(pretrained: Transfer is not null);
+
+    /// <summary>The precision a run uses when none is given (see <see cref="PrecisionInUse"/>).</summary>
+    public static string DefaultPrecision(bool pretrained) => pretrained ? "auto" : "float32";
 
     /// <summary>Transfer learning from pretrained weights, in two stages; null: train from scratch.</summary>
     public TransferRecipe? Transfer { get; init; }
