@@ -142,7 +142,6 @@ public static class BenchCommand
         {
             if (!json) terminal.Out.WriteLine($"{name} at {size}x{size}, {data.Count} images of {data.Name}, batch {batch}...");
             var speed = TransferBenchmark.Run(name, data, size, batch, device);
-            TorchRuntime.ReleaseFreedMemory();   // the next size's buffers differ
             result[$"features_{size}_images_per_s"] = Math.Round(speed.FeatureImagesPerSecond, 1);
             result[$"finetune_{size}_images_per_s"] = Math.Round(speed.FineTuneImagesPerSecond, 1);
             if (!json)

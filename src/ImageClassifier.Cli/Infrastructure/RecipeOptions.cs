@@ -60,20 +60,18 @@ public sealed class RecipeOptions
     public TrainingRecipe Recipe(ParseResult parse, Option<int> seed, FeedOptions feed, TransferOptions? transfer = null, (int Height, int Width)? imageSize = null)
     {
         var config = Configuration(parse);
-        // An option's value when the command line gives it, else the configuration's.
-        T Value<T>(Option<T> option, T configured) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : configured;
         var recipe = config with
         {
-            Model = Value(Model, config.Model), Epochs = Value(Epochs, config.Epochs), BatchSize = Value(BatchSize, config.BatchSize),
-            LearningRate = Value(Lr, config.LearningRate), Optimizer = Value(Optimizer, config.Optimizer), WeightDecay = Value(WeightDecay, config.WeightDecay),
-            Momentum = Value(Momentum, config.Momentum), Nesterov = Value(Nesterov, config.Nesterov), LabelSmoothing = Value(LabelSmoothing, config.LabelSmoothing),
-            ClassWeights = Value(ClassWeights, config.ClassWeights), Normalize = Value(Normalize, config.Normalize), Seed = Value(seed, config.Seed),
-            ValidationSplit = Value(ValidationSplit, config.ValidationSplit), Monitor = Value(Monitor, config.Monitor), Patience = Value(Patience, config.Patience),
-            ReduceLrFactor = Value(ReduceLrFactor, config.ReduceLrFactor), ReduceLrPatience = Value(ReduceLrPatience, config.ReduceLrPatience), MinLr = Value(MinLr, config.MinLr),
-            Augment = Value(feed.Augment, config.Augment), RareAugment = Value(feed.RareAugment, config.RareAugment), Oversample = Value(feed.Oversample, config.Oversample),
+            Model = parse.ValueOr(Model, config.Model), Epochs = parse.ValueOr(Epochs, config.Epochs), BatchSize = parse.ValueOr(BatchSize, config.BatchSize),
+            LearningRate = parse.ValueOr(Lr, config.LearningRate), Optimizer = parse.ValueOr(Optimizer, config.Optimizer), WeightDecay = parse.ValueOr(WeightDecay, config.WeightDecay),
+            Momentum = parse.ValueOr(Momentum, config.Momentum), Nesterov = parse.ValueOr(Nesterov, config.Nesterov), LabelSmoothing = parse.ValueOr(LabelSmoothing, config.LabelSmoothing),
+            ClassWeights = parse.ValueOr(ClassWeights, config.ClassWeights), Normalize = parse.ValueOr(Normalize, config.Normalize), Seed = parse.ValueOr(seed, config.Seed),
+            ValidationSplit = parse.ValueOr(ValidationSplit, config.ValidationSplit), Monitor = parse.ValueOr(Monitor, config.Monitor), Patience = parse.ValueOr(Patience, config.Patience),
+            ReduceLrFactor = parse.ValueOr(ReduceLrFactor, config.ReduceLrFactor), ReduceLrPatience = parse.ValueOr(ReduceLrPatience, config.ReduceLrPatience), MinLr = parse.ValueOr(MinLr, config.MinLr),
+            Augment = parse.ValueOr(feed.Augment, config.Augment), RareAugment = parse.ValueOr(feed.RareAugment, config.RareAugment), Oversample = parse.ValueOr(feed.Oversample, config.Oversample),
             Transfer = transfer is null ? config.Transfer : transfer.Recipe(parse, imageSize, config.Transfer),
-            Schedule = Value(Schedule, config.Schedule), Ema = parse.GetResult(Ema) is null ? config.Ema : parse.GetValue(Ema),
-            Precision = Value(Precision, config.Precision),
+            Schedule = parse.ValueOr(Schedule, config.Schedule), Ema = parse.GetResult(Ema) is null ? config.Ema : parse.GetValue(Ema),
+            Precision = parse.ValueOr(Precision, config.Precision),
             Tta = parse.GetResult(Tta) is null ? config.Tta : parse.GetValue(Tta) is { Length: > 0 } views ? views : "flip",
             BudgetSeconds = parse.GetValue(Budget) is string budget ? BudgetSeconds(budget) : config.BudgetSeconds,
         };

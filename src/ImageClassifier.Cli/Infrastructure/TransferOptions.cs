@@ -39,24 +39,22 @@ public sealed class TransferOptions
         if (parse.GetValue(Pretrained) is not null && parse.GetValue(Weights) is not null)
             throw new ArgumentException("Give --pretrained or --weights, not both.");
         var start = configured ?? new TransferRecipe();
-        var stages = start.Stages;
-        T Value<T>(Option<T> option, T configuredValue) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : configuredValue;
         var recipe = start with
         {
             // Weights named on the command line replace the configured ones, whichever kind they were.
             Pretrained = IsTransfer(parse) ? parse.GetValue(Pretrained) : start.Pretrained,
             WeightsFile = IsTransfer(parse) ? parse.GetValue(Weights) : start.WeightsFile,
             InputHeight = imageSize?.Height ?? start.InputHeight, InputWidth = imageSize?.Width ?? start.InputWidth,
-            HeadUnits = Value(HeadUnits, start.HeadUnits), HeadDropout = Value(HeadDropout, start.HeadDropout),
-            Stages = stages with
+            HeadUnits = parse.ValueOr(HeadUnits, start.HeadUnits), HeadDropout = parse.ValueOr(HeadDropout, start.HeadDropout),
+            Stages = start.Stages with
             {
-                FreezeEpochs = Value(FreezeEpochs, stages.FreezeEpochs), FineTuneEpochs = Value(FineTuneEpochs, stages.FineTuneEpochs),
-                FineTuneLearningRate = Value(FineTuneLr, stages.FineTuneLearningRate), FineTuneAt = Value(FineTuneAt, stages.FineTuneAt),
-                DiscriminativeFactor = Value(DiscriminativeLr, stages.DiscriminativeFactor), TrainBatchNorm = Value(FineTuneBatchNorm, stages.TrainBatchNorm),
-                CacheFeatures = parse.GetResult(NoFeatureCache) is { Implicit: false } ? !parse.GetValue(NoFeatureCache) : stages.CacheFeatures,
+                FreezeEpochs = parse.ValueOr(FreezeEpochs, start.Stages.FreezeEpochs), FineTuneEpochs = parse.ValueOr(FineTuneEpochs, start.Stages.FineTuneEpochs),
+                FineTuneLearningRate = parse.ValueOr(FineTuneLr, start.Stages.FineTuneLearningRate), FineTuneAt = parse.ValueOr(FineTuneAt, start.Stages.FineTuneAt),
+                DiscriminativeFactor = parse.ValueOr(DiscriminativeLr, start.Stages.DiscriminativeFactor), TrainBatchNorm = parse.ValueOr(FineTuneBatchNorm, start.Stages.TrainBatchNorm),
+                CacheFeatures = parse.Gave(NoFeatureCache) ? !parse.GetValue(NoFeatureCache) : start.Stages.CacheFeatures,
             },
         };
-        stages = recipe.Stages;
+        var stages = recipe.Stages;
         string? problem = recipe switch
         {
             { Stages.FreezeEpochs: < 1 } => $"--freeze-epochs must be at least 1, not {stages.FreezeEpochs}.",

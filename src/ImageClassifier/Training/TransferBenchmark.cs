@@ -18,6 +18,7 @@ public static class TransferBenchmark
 {
     public static TransferSpeed Run(string pretrained, ImageDataset data, int size, int batchSize, Device device)
     {
+        Engine.TorchRuntime.ReleaseFreedMemory();   // buffers an earlier run (another size) freed are no use here
         using var model = TransferLearning.FromPretrained(pretrained, data.ClassNames, (size, size));
         model.To(device);
         using (FeatureCache.Compute(model, data.Take(batchSize), batchSize)) { }
