@@ -30,7 +30,9 @@ public static class TransferBenchmark
         model.Network.SetTrainableFrom("all");
         // Two epochs: the first warms up (allocations, kernel choice), the second is timed.
         var options = new TrainingOptions { Epochs = 2, BatchSize = batchSize, LearningRate = 1e-5 };
-        double fineTune = model.Fit(data, options: options).Last!["images_per_s"];
+        double fineTune;
+        using (Engine.TorchRuntime.MapBuffersFrom(FineTuning.MappedBufferSize))
+            fineTune = model.Fit(data, options: options).Last!["images_per_s"];
         return new TransferSpeed(size, data.Count, batchSize, features, fineTune);
     }
 }
