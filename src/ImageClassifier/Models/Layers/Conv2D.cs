@@ -51,6 +51,9 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
         readonly TorchSharp.Modules.Conv2d conv;
         readonly nn.Module<Tensor, Tensor>? activation;
         readonly long[]? padding;
+        readonly long[] allPadding;
+        readonly int stride;
+        readonly bool relu;
 
         public ConvModule(int inChannels, Conv2D spec, long[] pad) : base("Conv2D")
         {
@@ -58,6 +61,9 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
             conv = nn.Conv2d(inChannels, spec.Filters, (spec.KernelSize, spec.KernelSize), (spec.Stride, spec.Stride),
                 symmetric ? (pad[2], pad[0]) : (0, 0), bias: spec.UseBias);
             padding = symmetric ? null : pad;
+            allPadding = pad;
+            stride = spec.Stride;
+            relu = string.Equals(spec.Activation, "relu", StringComparison.OrdinalIgnoreCase);
             activation = Activations.Create(spec.Activation);
             RegisterComponents();
         }
@@ -65,6 +71,12 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
         public override Tensor forward(Tensor input)
         {
             using var scope = NewDisposeScope();
+            if (!Engine.ComputePrecision.BFloat16 && SingleChannelConvolution.Takes(input))
+            {
+                var padded = allPadding.All(p => p == 0) ? input : nn.functional.pad(input, allPadding);
+                var product = SingleChannelConvolution.Forward(padded, conv.weight!, conv.bias, stride, relu);
+                return (relu || activation is null ? product : activation.forward(product)).MoveToOuterDisposeScope();
+            }
             var x = padding is null ? input : nn.functional.pad(input, padding);
             Tensor weight = conv.weight!;
             Tensor? bias = conv.bias;

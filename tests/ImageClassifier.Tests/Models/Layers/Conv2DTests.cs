@@ -16,29 +16,36 @@ public class Conv2DTests
     }
 
     [Theory]
-    [InlineData(1, 3, "valid", 1)] // the tutorial CNN's first layer: one channel is the same bytes in both layouts
-    [InlineData(5, 3, "same", 2)]
-    [InlineData(4, 2, "same", 1)]  // an even kernel: Keras' uneven "same" padding
-    public void Its_output_is_channels_last_and_equals_the_plain_convolution_forward_and_backward(int channels, int kernel, string padding, int stride)
+    [InlineData(1, 3, "valid", 1, "relu")] // the tutorial CNN's first layer, a matrix multiply over one channel's shifted views
+    [InlineData(1, 3, "same", 2, "relu")]
+    [InlineData(1, 4, "same", 1, "tanh")]  // one channel, an even kernel's uneven padding, another activation
+    [InlineData(1, 5, "valid", 1, null)]
+    [InlineData(5, 3, "same", 2, "relu")]
+    [InlineData(4, 2, "same", 1, "relu")]  // an even kernel: Keras' uneven "same" padding
+    public void Its_output_is_channels_last_and_equals_the_plain_convolution_forward_and_backward(int channels, int kernel, string padding, int stride, string? activation)
     {
         manual_seed(7);
-        var spec = new Conv2D(6, kernel, stride, padding, Activation: "relu");
+        var spec = new Conv2D(6, kernel, stride, padding, Activation: activation);
         var (layer, weight, bias) = Build(spec, [channels, 9, 9]);
         using var input = randn(3, channels, 9, 9);
         using var output = layer.forward(input);
         Assert.Equal(1, output.stride(1)); // channels-last: the channel is the fastest-moving index
-        output.sum().backward();
+        output.square().sum().backward();
         using var weightGradient = weight.grad!.clone();
+        using var biasGradient = bias.grad!.clone();
 
         weight.grad!.zero_();
+        bias.grad!.zero_();
         var (top, bottom, _) = spec.PadFor(9);
         var (left, right, _) = spec.PadFor(9);
         using var padded = nn.functional.pad(input, [left, right, top, bottom]);
-        using var expected = nn.functional.relu(nn.functional.conv2d(padded, weight, bias, [stride, stride]));
-        expected.sum().backward();
+        using var convolved = nn.functional.conv2d(padded, weight, bias, [stride, stride]);
+        using var expected = activation switch { "relu" => nn.functional.relu(convolved), "tanh" => convolved.tanh(), _ => convolved.alias() };
+        expected.square().sum().backward();
         Assert.Equal(expected.shape, output.shape);
         Assert.True(output.allclose(expected, rtol: 1e-5, atol: 1e-5), "the channels-last convolution computed other values");
         Assert.True(weightGradient.allclose(weight.grad!, rtol: 1e-4, atol: 1e-4), "the channels-last convolution's weight gradient differs");
+        Assert.True(biasGradient.allclose(bias.grad!, rtol: 1e-4, atol: 1e-4), "the channels-last convolution's bias gradient differs");
     }
 
     [Fact]
