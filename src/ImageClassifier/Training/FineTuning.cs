@@ -46,10 +46,13 @@ public sealed record StageResult(string Stage, History History, long TrainablePa
 public static class FineTuning
 {
     /// <summary>
-    /// Activations this large or larger are mapped and unmapped while the whole network trains, rather than kept in the heap:
-    /// at 224 px and batch 32 the heap's holes between ResNet18's activations added ~200 MB to the peak (TorchRuntime.MapBuffersFrom).
+    /// While the whole network trains in bfloat16, activations of 8 MB or more are mapped and unmapped rather than kept in the
+    /// heap (TorchRuntime.MapBuffersFrom): at 224 px and batch 32 the heap's holes between ResNet18's activations added ~150 MB
+    /// to the peak, and mapping costs about 5% of the speed. In float32 twice the bytes cross that line and the page faults
+    /// cost 25-35% of the speed (for 600 MB), so float32 keeps the heap (measured: docs/BENCHMARKS.md).
     /// </summary>
-    public const int MappedBufferSize = 8 << 20;
+    public static IDisposable? LighterActivations() =>
+        Engine.ComputePrecision.BFloat16 ? Engine.TorchRuntime.MapBuffersFrom(8 << 20) : null;
 
     /// <param name="callbacks">Fresh callbacks for a stage ("head" or "fine-tune").</param>
     public static IReadOnlyList<StageResult> Train(Classifier model, ImageDataset train, ImageDataset? validation,
@@ -90,7 +93,7 @@ public static class FineTuning
             LearningRateMultipliers = stages.DiscriminativeFactor is double factor ? DiscriminativeMultipliers(model.Network, factor) : null,
         };
         History fineHistory;
-        using (Engine.TorchRuntime.MapBuffersFrom(MappedBufferSize))
+        using (LighterActivations())
             fineHistory = model.Fit(train, validation, fineOptions, callbacks("fine-tune"));
         results.Add(new StageResult("fine-tune", fineHistory, summary.Trainable, summary.NonTrainable, model.Spec.TrainableFrom));
         return results;

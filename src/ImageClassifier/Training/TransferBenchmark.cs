@@ -31,7 +31,7 @@ public static class TransferBenchmark
         // Two epochs: the first warms up (allocations, kernel choice), the second is timed.
         var options = new TrainingOptions { Epochs = 2, BatchSize = batchSize, LearningRate = 1e-5 };
         double fineTune;
-        using (Engine.TorchRuntime.MapBuffersFrom(FineTuning.MappedBufferSize))
+        using (FineTuning.LighterActivations())
             fineTune = model.Fit(data, options: options).Last!["images_per_s"];
         return new TransferSpeed(size, data.Count, batchSize, features, fineTune);
     }
