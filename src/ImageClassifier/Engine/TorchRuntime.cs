@@ -69,8 +69,8 @@ public static class TorchRuntime
     /// <summary>
     /// Until disposed, buffers of <paramref name="bytes"/> or more are mapped from the kernel and handed back as soon as they are
     /// freed, instead of living in the heap. For phases whose large activations come in many shapes (fine-tuning a pretrained
-    /// ResNet at 224 px): holes between them in the heap added ~200 MB to the peak there, and the extra page faults cost a few
-    /// percent of the speed (measured: docs/BENCHMARKS.md). The small-image training loops keep the heap, where they are 15x
+    /// ResNet at 224 px): holes between them in the heap add to the peak, and mapping trades page faults for them
+    /// (FineTuning.LighterActivations says when that pays). The small-image training loops keep the heap, where they are 15x
     /// lighter on system time.
     /// </summary>
     public static IDisposable MapBuffersFrom(int bytes)

@@ -44,14 +44,15 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
     /// channels-last kernels: max pooling on NCHW is 10x slower (measured: 15 ms against 1.5 ms for the
     /// tutorial CNN's first pooling at batch 128), and the whole network trains about 1.2x faster.
     /// In bfloat16 (<see cref="Engine.ComputePrecision"/>) it computes on bfloat16 copies of its input and
-    /// weights and returns float32, so gradients reach the float32 weights.
+    /// weights and returns float32, so gradients reach the float32 weights. In float32 a one-channel input (the first layer on
+    /// grayscale images) is one matrix multiply instead (<see cref="SingleChannelConvolution"/>).
     /// </summary>
     sealed class ConvModule : nn.Module<Tensor, Tensor>
     {
         readonly TorchSharp.Modules.Conv2d conv;
         readonly nn.Module<Tensor, Tensor>? activation;
-        readonly long[]? padding;
-        readonly long[] allPadding;
+        readonly long[]? padding;      // only when uneven: libtorch's convolution pads evenly itself
+        readonly long[] allPadding;    // left, right, top, bottom
         readonly int stride;
         readonly bool relu;
 
