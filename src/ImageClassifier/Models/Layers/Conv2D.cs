@@ -51,19 +51,16 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
     {
         readonly TorchSharp.Modules.Conv2d conv;
         readonly nn.Module<Tensor, Tensor>? activation;
-        readonly long[]? padding;      // only when uneven: libtorch's convolution pads evenly itself
-        readonly long[] allPadding;    // left, right, top, bottom
-        readonly int stride;
+        readonly long[] padding;          // left, right, top, bottom
+        readonly bool convolutionPads;    // even padding, which libtorch's convolution does itself
         readonly bool relu;
 
         public ConvModule(int inChannels, Conv2D spec, long[] pad) : base("Conv2D")
         {
-            bool symmetric = pad[0] == pad[1] && pad[2] == pad[3];
+            convolutionPads = pad[0] == pad[1] && pad[2] == pad[3];
             conv = nn.Conv2d(inChannels, spec.Filters, (spec.KernelSize, spec.KernelSize), (spec.Stride, spec.Stride),
-                symmetric ? (pad[2], pad[0]) : (0, 0), bias: spec.UseBias);
-            padding = symmetric ? null : pad;
-            allPadding = pad;
-            stride = spec.Stride;
+                convolutionPads ? (pad[2], pad[0]) : (0, 0), bias: spec.UseBias);
+            padding = pad;
             relu = string.Equals(spec.Activation, "relu", StringComparison.OrdinalIgnoreCase);
             activation = Activations.Create(spec.Activation);
             RegisterComponents();
@@ -74,11 +71,11 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
             using var scope = NewDisposeScope();
             if (!Engine.ComputePrecision.BFloat16 && SingleChannelConvolution.Takes(input))
             {
-                var padded = allPadding.All(p => p == 0) ? input : nn.functional.pad(input, allPadding);
-                var product = SingleChannelConvolution.Forward(padded, conv.weight!, conv.bias, stride, relu);
+                var padded = padding.All(p => p == 0) ? input : nn.functional.pad(input, padding);
+                var product = SingleChannelConvolution.Forward(padded, conv.weight!, conv.bias, conv.stride[0], relu);
                 return (relu || activation is null ? product : activation.forward(product)).MoveToOuterDisposeScope();
             }
-            var x = padding is null ? input : nn.functional.pad(input, padding);
+            var x = convolutionPads ? input : nn.functional.pad(input, padding);
             Tensor weight = conv.weight!;
             Tensor? bias = conv.bias;
             bool bfloat16 = Engine.ComputePrecision.BFloat16;

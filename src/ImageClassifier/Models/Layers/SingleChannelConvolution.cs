@@ -18,7 +18,7 @@ internal static class SingleChannelConvolution
     /// <param name="input">[N, 1, H, W], padded already.</param>
     /// <param name="weight">[filters, 1, k, k].</param>
     /// <param name="relu">Applies relu in place on the product (a pass and a buffer fewer than a separate layer).</param>
-    public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, int stride, bool relu)
+    public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, long stride, bool relu)
     {
         using var scope = NewDisposeScope();
         long n = input.shape[0], filters = weight.shape[0], k = weight.shape[2];
