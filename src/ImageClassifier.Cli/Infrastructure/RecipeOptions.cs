@@ -14,13 +14,13 @@ public sealed class RecipeOptions
     static readonly TrainingRecipe Defaults = TrainingRecipe.Default;
 
     public readonly Option<string?> Config = new("--config") { Description = "Start from a training configuration in JSON (imgclass tune's best.json, or a TrainingRecipe saved as JSON): its settings replace the defaults, and options given on the command line override them." };
-    public readonly Option<string?> Preset = new("--preset") { Description = "Start from a named recipe, changed by the options given: " + string.Join(", ", TrainingRecipe.Presets.Keys) + " (fast: a small ResNet with SGD, one-cycle, label smoothing, crop+flip and flip TTA; fine-tune: ImageNet ResNet18 with every layer fine-tuned; see the README)." };
+    public readonly Option<string?> Preset = new("--preset") { Description = "Start from a named recipe, changed by the options given: " + string.Join(", ", TrainingRecipe.Presets.Keys) + " (fast: a small ResNet, wider from an 8-minute --budget, with SGD, one-cycle, label smoothing, crop+flip and flip+shift TTA; fine-tune: ImageNet ResNet18 with every layer fine-tuned; see the README)." };
     public readonly Option<string> Schedule = new("--schedule") { Description = "Learning-rate schedule, stepped per batch with --lr as its peak: constant, one-cycle[:WARMUP] or cosine[:WARMUP] (warmup + cosine); with a schedule, early stopping and reduce-LR are off.", DefaultValueFactory = _ => Defaults.Schedule };
     public readonly Option<double?> Ema = new("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and evaluate and save it as the model; early stopping and reduce-LR are then off." };
     public readonly Option<string?> Tta = TtaOption.Create();
     public readonly Option<string?> Precision = PrecisionOption.Create(Defaults.Precision);
     /// <summary>Train only: tune has its own --budget for the whole search.</summary>
-    public readonly Option<string?> Budget = new("--budget") { Description = "Wall-clock budget for the whole run, such as 5m or 1h: the epochs are fitted to it from the speed measured in the first steps (--epochs is then not used)." };
+    public readonly Option<string?> Budget = new("--budget") { Description = "Wall-clock budget for the whole run, such as 5m or 1h: the epochs are fitted to it from the speed measured in the first steps (--epochs is then not used). With --preset fast, 8 minutes or more train the wider resnet-fast-wide." };
     public readonly Option<string> Model = new("--model", "-m") { Description = "Architecture: " + string.Join(", ", ModelRegistry.Entries.Select(e => e.Name)) + ".", DefaultValueFactory = _ => Defaults.Model };
     public readonly Option<int> Epochs = new("--epochs", "-e") { Description = "The most epochs to train (early stopping may end sooner).", DefaultValueFactory = _ => Defaults.Epochs };
     public readonly Option<int> BatchSize = new("--batch-size", "-b") { Description = "Images per training batch.", DefaultValueFactory = _ => Defaults.BatchSize };
@@ -95,8 +95,12 @@ public sealed class RecipeOptions
         if (preset is not null && parse.GetValue(Config) is not null)
             throw new ArgumentException("--config and --preset both give the recipe to start from: use one.");
         if (preset is not null)
-            return TrainingRecipe.Presets.TryGetValue(preset, out var named) ? named
-                : throw new ArgumentException($"--preset must be one of {string.Join(", ", TrainingRecipe.Presets.Keys)}, not '{preset}'.");
+        {
+            if (!TrainingRecipe.Presets.TryGetValue(preset, out var named))
+                throw new ArgumentException($"--preset must be one of {string.Join(", ", TrainingRecipe.Presets.Keys)}, not '{preset}'.");
+            // A budget can change the preset itself (fast's network), as the library's Preset(name, budget) does.
+            return parse.GetValue(Budget) is string budget ? TrainingRecipe.Preset(preset, TimeSpan.FromSeconds(BudgetSeconds(budget))) : named;
+        }
         if (parse.GetValue(Config) is not string path) return Defaults;
         try { return TrainingRecipe.Load(path); }
         catch (ArgumentException e) { throw new ArgumentException($"--config {path}: {e.Message}", e); }

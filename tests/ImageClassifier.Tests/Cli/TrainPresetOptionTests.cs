@@ -15,12 +15,26 @@ public sealed class TrainPresetOptionTests
     {
         var fast = Recipe("--preset", "fast");
         Assert.Equal(TrainingRecipe.Preset("fast") with { Seed = 42 }, fast);
-        Assert.Equal(("resnet-fast", "sgd", "one-cycle", "flip", 0.0, "auto"), (fast.Model, fast.Optimizer, fast.Schedule, fast.Tta, fast.ValidationSplit, fast.Precision));
+        Assert.Equal(("resnet-fast", "sgd", "one-cycle", "flip,shift", 0.0, "auto"), (fast.Model, fast.Optimizer, fast.Schedule, fast.Tta, fast.ValidationSplit, fast.Precision));
 
         var changed = Recipe("--preset", "fast", "--epochs", "3", "--lr", "0.1", "--budget", "5m", "--ema", "0.999");
         Assert.Equal((3, 0.1, 300.0, 0.999), (changed.Epochs, changed.LearningRate, changed.BudgetSeconds, changed.Ema));
         Assert.Equal(("resnet-fast", 128), (changed.Model, changed.BatchSize));
         Assert.Equal("float32", Recipe("--preset", "fast", "--precision", "float32").Precision);
+    }
+
+    [Fact]
+    public void A_budget_of_eight_minutes_or_more_gives_the_fast_preset_the_wider_network_unless_a_model_is_named()
+    {
+        Assert.Equal("resnet-fast", Recipe("--preset", "fast", "--budget", "5m").Model);
+        Assert.Equal(("resnet-fast-wide", 600.0), (Recipe("--preset", "fast", "--budget", "10m").Model, Recipe("--preset", "fast", "--budget", "10m").BudgetSeconds));
+        Assert.Equal("resnet-fast", Recipe("--preset", "fast", "--budget", "10m", "--model", "resnet-fast").Model);
+        Assert.Equal(TrainingRecipe.Preset("fast", TimeSpan.FromMinutes(10)) with { Seed = 42 }, Recipe("--preset", "fast", "--budget", "10m"));
+
+        // The library's equivalent: only fast changes its network, and only from the threshold on.
+        Assert.Equal("resnet-fast-wide", TrainingRecipe.Preset("fast", TrainingRecipe.WideFastBudget).Model);
+        Assert.Equal("resnet-fast", TrainingRecipe.Preset("fast", TrainingRecipe.WideFastBudget - TimeSpan.FromSeconds(1)).Model);
+        Assert.Equal(TrainingRecipe.Preset("tutorial") with { BudgetSeconds = 3600 }, TrainingRecipe.Preset("tutorial", TimeSpan.FromHours(1)));
     }
 
     [Fact]

@@ -49,6 +49,27 @@ public class TestTimeAugmentationTests
     }
 
     [Fact]
+    public void Shifts_average_the_image_moved_down_right_and_up_left_with_their_mirrors()
+    {
+        using var model = Model();
+        var images = Bytes(4, symmetric: false);
+        // Moved by hand: a row and a column of zeros in at the top and left (down-right), or at the bottom and right (up-left).
+        var zeroRow = zeros([6, 1, 1, 8], ScalarType.Byte);
+        var zeroColumn = zeros([6, 1, 8, 1], ScalarType.Byte);
+        var downRight = cat([zeroColumn, cat([zeroRow, images.narrow(2, 0, 7)], 2).narrow(3, 0, 7)], 3);
+        var upLeft = cat([cat([images.narrow(2, 1, 7), zeroRow], 2).narrow(3, 1, 7), zeroColumn], 3);
+        var views = new[] { images, downRight, upLeft };
+        var expected = views.Select(v => model.PredictProbabilities(v).add(model.PredictProbabilities(v.flip(3)))).Aggregate((a, b) => a.add(b)).div(6);
+
+        var tta = TestTimeAugmentation.Parse("flip,shift");
+        Assert.Equal((1, 6), (tta.Shift, tta.ViewCount));
+        Assert.True(expected.sub(tta.Probabilities(model, images)).abs().max().item<float>() < 1e-5f);
+        Assert.Equal(3, TestTimeAugmentation.Parse("shift=2").ViewCount);
+        Assert.Equal(2, TestTimeAugmentation.Parse("shift=2").Shift);
+        Assert.Contains("shift=N", Assert.Throws<ArgumentException>(() => TestTimeAugmentation.Parse("flip,shift=0")).Message);
+    }
+
+    [Fact]
     public void Evaluate_and_predict_take_it_and_bad_specs_are_refused()
     {
         using var model = Model();

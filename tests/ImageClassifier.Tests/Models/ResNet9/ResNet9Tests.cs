@@ -24,6 +24,18 @@ public class ResNet9Tests
         Assert.Equal(8_849_664L, convolutions);
     }
 
+    [Fact]
+    public void Resnet_fast_wide_is_one_and_a_half_times_as_wide()
+    {
+        using var network = new SequentialNetwork(ModelRegistry.Create("resnet-fast-wide", [1, 28, 28], 10));
+        // Convolutions 9 x in x out, batch norm 2 x out, per unit: 24, 48 (+2 residual), 96, 192 (+2 residual); Dense 192 x 10 + 10.
+        long expected = (9 * 24 + 48) + (9 * 24 * 48 + 96) + 2 * (9 * 48 * 48 + 96) + (9 * 48 * 96 + 192) + (9 * 96 * 192 + 384) + 2 * (9 * 192 * 192 + 384) + 1_930;
+        Assert.Equal(926_578L, expected);
+        Assert.Equal(expected, network.parameters().Sum(p => p.numel()));
+        Assert.Equal([192, 3, 3], network.Layers[0].OutputShape);
+        Assert.Equal(19_827_072L, new ResNet9Backbone([24, 48, 96, 192]).MultiplyAdds([1, 28, 28]));
+    }
+
     [Theory]
     [InlineData(28, 3)]
     [InlineData(32, 4)]
