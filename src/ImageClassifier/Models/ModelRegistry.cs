@@ -38,7 +38,7 @@ public static class ModelRegistry
             "The fast preset's: a ResNet-9 of 16/32/64/128 filters pooled before each later stage, global max pool, Dense (413k params at 28x28x1, 8.8M multiply-adds)",
             new ResNet9Backbone([16, 32, 64, 128]), new GlobalMaxPool()),
         ["resnet-fast-wide"] = Backbone("resnet-fast-wide",
-            "resnet-fast at 1.5 times the width, 24/48/96/192 filters (926k params at 28x28x1, 19.8M multiply-adds), for budgets of 10 minutes and more",
+            "resnet-fast at 1.5 times the width, 24/48/96/192 filters (926k params at 28x28x1, 19.8M multiply-adds): the fast preset's from a budget of 8 minutes",
             new ResNet9Backbone([24, 48, 96, 192]), new GlobalMaxPool()),
         ["vgg16"] = new("vgg16",
             "VGG16's convolutional base (torchvision names) with the Keras tutorial's top: Flatten-Dense256-Dropout0.5-Dense; images of 32 pixels or more",

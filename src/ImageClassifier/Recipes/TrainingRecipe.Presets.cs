@@ -54,7 +54,7 @@ public sealed partial record TrainingRecipe
 
     /// <summary>
     /// The budget from which the fast preset trains the wider network. On a 2-core Zen 4, 10 minutes fit 17 of its epochs
-    /// (29 of resnet-fast's, whose accuracy levels off after about 15); 5 minutes would fit 8.
+    /// (29 of resnet-fast's, whose accuracy levels off after about 15); 5 minutes would fit about 8.
     /// </summary>
     public static TimeSpan WideFastBudget { get; } = TimeSpan.FromMinutes(8);
 }
