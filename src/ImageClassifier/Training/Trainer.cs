@@ -148,10 +148,17 @@ public static class Trainer
             (position.BatchesDone, position.LossSum, position.Correct, position.Seen, position.Seconds) = (++done, lossSum, correct, seen, elapsed.TotalSeconds);
             var log = new BatchLog(epoch, done, steps, lossSum / seen, (double)correct / seen, seen, elapsed);
             hooks.ForEach(h => h.OnBatchEnd(context, log));
+            if (TestBatchDelay > 0) Thread.Sleep(TestBatchDelay);
             if (context.StopTraining || (epoch == context.Epochs && done >= context.LastEpochSteps)) break;
         }
         return (lossSum / Math.Max(seen, 1), (double)correct / Math.Max(seen, 1), seen, before + clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>
+    /// Fault injection for the kill tests: IMGCLASS_TEST_BATCH_DELAY_MS sleeps that long after every training batch, so
+    /// that a small run lasts long enough for a signal to land mid-run however fast the machine is.
+    /// </summary>
+    static readonly int TestBatchDelay = int.TryParse(Environment.GetEnvironmentVariable("IMGCLASS_TEST_BATCH_DELAY_MS"), out int ms) ? ms : 0;
 
     /// <summary>A batch as network input and loss targets, augmented when training asks for it.</summary>
     static (Tensor Input, Tensor Targets) Prepare(Classifier model, Batch batch, IBatchAugmentation? augment, AugmentationContext? context)

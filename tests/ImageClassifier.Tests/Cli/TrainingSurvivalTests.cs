@@ -17,6 +17,7 @@ public sealed class TrainingSurvivalTests(TrainingSurvivalTests.Reference refere
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
     /// <summary>Holds every write of a file whose path contains <paramref name="match"/> open for 2.5 s before its rename (fault injection).</summary>
+    static readonly Dictionary<string, string> SlowBatches = new() { ["IMGCLASS_TEST_BATCH_DELAY_MS"] = "150" };
     static Dictionary<string, string> SlowWrites(string match) => new() { ["IMGCLASS_TEST_WRITE_DELAY_MS"] = "2500", ["IMGCLASS_TEST_WRITE_DELAY_MATCH"] = match };
 
     /// <summary>The data and the uninterrupted run every interrupted one is compared with, made once for the class.</summary>
@@ -102,8 +103,10 @@ public sealed class TrainingSurvivalTests(TrainingSurvivalTests.Reference refere
         {
             // Until the first checkpoint exists, a kill leaves nothing to resume: start afresh.
             bool resumable = Directory.Exists(Path.Combine(output, "checkpoints")) && Directory.EnumerateFiles(Path.Combine(output, "checkpoints"), "*.ckpt").Any();
-            using var run = ImgclassProcess.Start(resumable ? ["train", "--resume", output] : reference.Arguments(output));
-            Thread.Sleep(random.Next(300, 1500)); // short enough that kills land before a quiet machine finishes the small run
+            // Each batch held 150 ms: a round (a kill within 1.5 s) gets through at most 10 of the 36 batches, so at least three
+            // kills land before the run can finish, on however fast a machine.
+            using var run = ImgclassProcess.Start(resumable ? ["train", "--resume", output] : reference.Arguments(output), SlowBatches);
+            Thread.Sleep(random.Next(300, 1500));
             if (run.HasExited) { finished++; break; }
             run.Signal(9);
             Assert.Equal(137, run.WaitForExit(Limit));
@@ -128,7 +131,7 @@ public sealed class TrainingSurvivalTests(TrainingSurvivalTests.Reference refere
     {
         using var dir = new TempDirectory();
         string output = dir.File("run");
-        using (var run = ImgclassProcess.Start(reference.Arguments(output)))
+        using (var run = ImgclassProcess.Start(reference.Arguments(output), SlowBatches))
         {
             // After epoch 1 (so the best-epoch model exists) and a checkpoint into epoch 2.
             run.WaitUntil(() => File.Exists(Path.Combine(output, "checkpoints", "checkpoint-000006.ckpt")), "a checkpoint in epoch 2");
