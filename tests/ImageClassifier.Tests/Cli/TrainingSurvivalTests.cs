@@ -16,8 +16,9 @@ namespace ImageClassifier.Tests.Cli;
 public sealed class TrainingSurvivalTests(TrainingSurvivalTests.Reference reference) : IClassFixture<TrainingSurvivalTests.Reference>
 {
     static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
-    /// <summary>Holds every write of a file whose path contains <paramref name="match"/> open for 2.5 s before its rename (fault injection).</summary>
+    /// <summary>Holds every training batch 150 ms (fault injection), so a signal lands mid-run however fast the machine is.</summary>
     static readonly Dictionary<string, string> SlowBatches = new() { ["IMGCLASS_TEST_BATCH_DELAY_MS"] = "150" };
+    /// <summary>Holds every write of a file whose path contains <paramref name="match"/> open for 2.5 s before its rename (fault injection).</summary>
     static Dictionary<string, string> SlowWrites(string match) => new() { ["IMGCLASS_TEST_WRITE_DELAY_MS"] = "2500", ["IMGCLASS_TEST_WRITE_DELAY_MATCH"] = match };
 
     /// <summary>The data and the uninterrupted run every interrupted one is compared with, made once for the class.</summary>
