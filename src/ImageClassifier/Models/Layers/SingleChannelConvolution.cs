@@ -33,7 +33,9 @@ internal static class SingleChannelConvolution
             columns.Add(ones(n, height, width, input.dtype, input.device));
             weights = cat([weights, bias.view(filters, 1)], 1);
         }
-        var product = stack(columns, 3).view(-1, columns.Count).mm(weights.t());
+        // The weights go in transposed and contiguous: libtorch computes the gradient of a column-major right-hand side
+        // as grad^T x columns, a [filters x N*H*W] by [N*H*W x k*k+1] product 3-4x slower than columns^T x grad.
+        var product = stack(columns, 3).view(-1, columns.Count).mm(weights.t().contiguous());
         if (relu) product.relu_();
         return product.view(n, height, width, filters).permute(0, 3, 1, 2).MoveToOuterDisposeScope();
     }
