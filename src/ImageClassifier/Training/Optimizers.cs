@@ -25,20 +25,32 @@ public static class Optimizers
         };
 
     /// <summary>An optimizer over named parameters (the network's named_parameters, trainable ones).</summary>
-    public static optim.Optimizer Create(TrainingOptions options, IEnumerable<(string Name, Parameter Parameter)> parameters)
+    public static optim.Optimizer Create(TrainingOptions options, IEnumerable<(string Name, Parameter Parameter)> parameters) =>
+        Create(options, Groups(options, parameters));
+
+    /// <summary>
+    /// The parameters by learning-rate multiplier, the highest first (the rate reported); one group at 1 without
+    /// <see cref="TrainingOptions.LearningRateMultipliers"/>.
+    /// </summary>
+    internal static IReadOnlyList<(double Multiplier, IReadOnlyList<Parameter> Parameters)> Groups(TrainingOptions options,
+        IEnumerable<(string Name, Parameter Parameter)> parameters) =>
+        options.LearningRateMultipliers is not { Count: > 0 }
+            ? [(1.0, parameters.Select(p => p.Parameter).ToList())]
+            : [.. parameters
+                .GroupBy(p => Multiplier(options.LearningRateMultipliers, p.Name))
+                .OrderByDescending(g => g.Key)
+                .Select(g => (g.Key, (IReadOnlyList<Parameter>)g.Select(p => p.Parameter).ToList()))];
+
+    /// <summary>An optimizer over <see cref="Groups"/> (or their packed form), each group at the base rate times its multiplier.</summary>
+    internal static optim.Optimizer Create(TrainingOptions options, IReadOnlyList<(double Multiplier, IReadOnlyList<Parameter> Parameters)> groups)
     {
-        if (options.LearningRateMultipliers is not { Count: > 0 }) return Create(options, parameters.Select(p => p.Parameter));
-        var groups = parameters
-            .GroupBy(p => Multiplier(options.LearningRateMultipliers, p.Name))
-            .OrderByDescending(g => g.Key)   // the first group has the highest rate: the one reported
-            .Select(g => (Rate: options.LearningRate * g.Key, Parameters: g.Select(p => p.Parameter).ToList()))
-            .ToList();
+        if (options.LearningRateMultipliers is not { Count: > 0 }) return Create(options, groups.SelectMany(g => g.Parameters));
         double lr = options.LearningRate, decay = options.WeightDecay;
         return options.Optimizer.ToLowerInvariant() switch
         {
-            "adam" => optim.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, g.Rate, weight_decay: decay)), lr, weight_decay: decay),
-            "adamw" => optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g.Parameters, g.Rate, weight_decay: decay)), lr, weight_decay: decay),
-            "sgd" => optim.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, g.Rate, options.Momentum, weight_decay: decay, nesterov: options.Nesterov)),
+            "adam" => optim.Adam(groups.Select(g => new Adam.ParamGroup(g.Parameters, lr * g.Multiplier, weight_decay: decay)), lr, weight_decay: decay),
+            "adamw" => optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g.Parameters, lr * g.Multiplier, weight_decay: decay)), lr, weight_decay: decay),
+            "sgd" => optim.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, lr * g.Multiplier, options.Momentum, weight_decay: decay, nesterov: options.Nesterov)),
                 lr, momentum: options.Momentum, weight_decay: decay, nesterov: options.Nesterov),
             _ => throw new ArgumentException($"Unknown optimizer '{options.Optimizer}'. Known: {string.Join(", ", Names)}."),
         };

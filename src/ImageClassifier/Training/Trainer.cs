@@ -17,7 +17,8 @@ namespace ImageClassifier.Training;
 /// and callbacks at each step of the lifecycle. Every batch runs in its own dispose scope, so native
 /// memory does not grow across epochs. Batches are fitted to the model's input (grayscale repeated,
 /// resized) as they are drawn, so a 28x28 dataset trains a 3x224x224 pretrained model without a
-/// resized copy in memory. Only trainable parameters are optimised (frozen ones are left out).
+/// resized copy in memory. Only trainable parameters are optimised (frozen ones are left out), each group packed
+/// into one buffer (<see cref="PackedParameters"/>).
 /// </summary>
 public static class Trainer
 {
@@ -65,7 +66,8 @@ public static class Trainer
         var hooks = callbacks.ToList();
         var trainable = model.Network.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         if (trainable.Count == 0) throw new ModelException("Every parameter of the model is frozen: there is nothing to train.");
-        using var optimizer = Optimizers.Create(options, trainable);
+        using var packed = new PackedParameters(Optimizers.Groups(options, trainable));
+        using var optimizer = Optimizers.Create(options, packed.Groups);
         var loss = new CrossEntropyLoss(options.LabelSmoothing, options.ClassWeights);
         var sampler = options.Sampler ?? (options.Shuffle ? new ShuffleSampler(options.Seed) : new SequentialSampler());
         using var generator = new Generator((ulong)options.Seed);
@@ -90,7 +92,7 @@ public static class Trainer
                 position.EpochBegun = true;
             }
             var epochSampler = resumed ? new SkippingSampler(sampler, epoch, position.BatchesDone * options.BatchSize) : sampler;
-            var (trainLoss, trainAccuracy, seen, seconds) = TrainEpoch(model, batches(epochSampler, epoch), step, optimizer, loss, augmentation, context, hooks, epoch);
+            var (trainLoss, trainAccuracy, seen, seconds) = TrainEpoch(model, batches(epochSampler, epoch), step, packed, optimizer, loss, augmentation, context, hooks, epoch);
             var logs = new Dictionary<string, double>
             {
                 ["loss"] = trainLoss,
@@ -116,7 +118,7 @@ public static class Trainer
     }
 
     static (double Loss, double Accuracy, int Seen, double Seconds) TrainEpoch(Classifier model, IEnumerable<Batch> batches,
-        Func<Batch, AugmentationContext?, (Tensor Logits, Tensor Targets)> step, optim.Optimizer optimizer, CrossEntropyLoss loss,
+        Func<Batch, AugmentationContext?, (Tensor Logits, Tensor Targets)> step, PackedParameters packed, optim.Optimizer optimizer, CrossEntropyLoss loss,
         AugmentationContext? augmentation, TrainingContext context, List<Callback> hooks, int epoch)
     {
         // A resumed epoch starts from the position's batch count and running sums.
@@ -137,6 +139,7 @@ public static class Trainer
             var batchLoss = loss.Compute(logits, targets);
             batchLoss.backward();
             hooks.ForEach(h => h.OnGradients(context, epoch, done + 1));
+            packed.Relink();
             optimizer.step();
 
             // With soft targets (MixUp, CutMix) a prediction counts as right when it is the largest target.
