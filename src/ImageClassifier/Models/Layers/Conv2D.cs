@@ -87,11 +87,13 @@ public sealed record Conv2D(int Filters, int KernelSize = 3, int Stride = 1, str
             bool bfloat16 = Engine.ComputePrecision.BFloat16;
             if (bfloat16) (x, weight, bias) = (x.to(ScalarType.BFloat16), weight.to(ScalarType.BFloat16), bias?.to(ScalarType.BFloat16));
             var output = nn.functional.conv2d(Engine.ChannelsLast.Of(x), Engine.ChannelsLast.Of(weight), bias, conv.stride, conv.padding);
+            if (bfloat16) output = output.to(ScalarType.Float32);
+            // relu in place: the convolution's backward needs its input, not its output, so a pass and a buffer go. It
+            // goes before the layout below, which may be a view: in place on a view, autograd copies the whole tensor back.
+            if (relu && activate) output.relu_();
             // A single-channel input is the same bytes in either layout, so libtorch may answer in NCHW: lay it out again.
-            output = Engine.ChannelsLast.Of(bfloat16 ? output.to(ScalarType.Float32) : output);
-            // relu in place: the convolution's backward needs its input, not its output, so a pass and a buffer go.
-            if (relu) return (activate ? output.relu_() : output).MoveToOuterDisposeScope();
-            return (activation is null ? output : activation.forward(output)).MoveToOuterDisposeScope();
+            output = Engine.ChannelsLast.Of(output);
+            return (relu || activation is null ? output : activation.forward(output)).MoveToOuterDisposeScope();
         }
     }
 }
