@@ -11,7 +11,8 @@ public sealed record LayerTime(string Layer, double ForwardMilliseconds, double 
 /// activations the layers before it produce for a real batch, in training mode, and the median over rounds is
 /// kept (a noisy machine moves single timings by tens of percent). The sum leaves out the optimiser and the
 /// data pipeline. Weights stay as they were and gradients are cleared; batch-norm running statistics move as in
-/// training steps. bench/pytorch_layer_profile.py times PyTorch's layers the same way.
+/// training steps. bench/pytorch_layer_profile.py times PyTorch's layers the same way. Layers run one at a time, so
+/// SequentialNetwork's training rewrite (a relu moved past the max pooling after it) is not in these figures.
 /// </summary>
 public static class LayerProfiler
 {

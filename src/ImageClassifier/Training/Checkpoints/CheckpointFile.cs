@@ -54,6 +54,9 @@ public static class CheckpointFile
             if (metadata.Format != CheckpointMetadata.FormatName) throw new CheckpointException(path, "not an ImageClassifier training checkpoint.");
             if (metadata.Version > CheckpointMetadata.FormatVersion)
                 throw new CheckpointException(path, $"written by a newer ImageClassifier (checkpoint format {metadata.Version}); this one reads format {CheckpointMetadata.FormatVersion}.");
+            if (metadata.Version < CheckpointMetadata.FormatVersion)
+                throw new CheckpointException(path, $"written by an earlier ImageClassifier (checkpoint format {metadata.Version}), whose optimizer state " +
+                    $"this one (format {CheckpointMetadata.FormatVersion}) cannot continue: start the run again without resuming.");
             var entries = new Dictionary<string, byte[]>();
             foreach (var (name, checksum) in metadata.Checksums)
             {

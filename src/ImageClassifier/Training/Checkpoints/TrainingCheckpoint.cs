@@ -149,7 +149,8 @@ public sealed class TrainingCheckpoint
 public sealed record CheckpointMetadata
 {
     public const string FormatName = "imageclassifier-checkpoint";
-    public const int FormatVersion = 1;
+    /// <summary>2: the optimizer's state is kept per packed parameter group (<see cref="PackedParameters"/>), not per tensor.</summary>
+    public const int FormatVersion = 2;
 
     public string Format { get; init; } = FormatName;
     public int Version { get; init; }

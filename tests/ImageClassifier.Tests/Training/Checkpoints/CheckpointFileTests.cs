@@ -67,6 +67,39 @@ public sealed class CheckpointFileTests
         Assert.Equal(folder.Files[0], folder.ReadLatest()!.Path);
     }
 
+    [Fact]
+    public void A_checkpoint_of_an_earlier_format_is_refused_by_name()
+    {
+        using var dir = new TempDirectory();
+        var folder = TrainedFolder(dir, epochs: 1);
+        string latest = folder.Files[^1];
+        Rewrite(latest, "checkpoint.json", json => json.Replace($"\"version\": {CheckpointMetadata.FormatVersion},", "\"version\": 1,"));
+        Rewrite(latest, "checkpoint.json.sha256", _ => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Read(latest, "checkpoint.json"))));
+        var e = Assert.Throws<CheckpointException>(() => CheckpointFile.Read(latest));
+        Assert.Contains(latest, e.Message);
+        Assert.Contains("earlier ImageClassifier (checkpoint format 1)", e.Message);
+    }
+
+    static byte[] Read(string path, string entryName)
+    {
+        using var zip = ZipFile.OpenRead(path);
+        using var stream = zip.GetEntry(entryName)!.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    static void Rewrite(string path, string entryName, Func<string, string> change)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(Read(path, entryName));
+        string changed = change(text);
+        Assert.NotEqual(text, changed);
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        zip.GetEntry(entryName)!.Delete();
+        using var writer = new StreamWriter(zip.CreateEntry(entryName).Open());
+        writer.Write(changed);
+    }
+
     // Flips one byte in the middle of an entry, rewriting the archive so that only the checksum can tell.
     static void Corrupt(string path, string entryName)
     {
