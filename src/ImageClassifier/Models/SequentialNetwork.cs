@@ -52,8 +52,8 @@ public sealed class SequentialNetwork : nn.Module<Tensor, Tensor>
     /// <summary>
     /// The layers in order. In training, a convolution's relu followed by max pooling runs after the pooling instead:
     /// relu and max commute, so outputs and gradients are the same, and the relu and its backward touch a quarter of
-    /// the memory (the tutorial CNN trains about 5% faster). Inference runs every layer as built, so forward hooks
-    /// (Grad-CAM's) see each layer's own output.
+    /// the memory (11 MB less each way for the tutorial CNN's first layer at batch 128). Inference runs every layer as
+    /// built, so forward hooks (Grad-CAM's) see each layer's own output.
     /// </summary>
     public override Tensor forward(Tensor input)
     {
