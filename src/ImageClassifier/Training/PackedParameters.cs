@@ -8,10 +8,10 @@ namespace ImageClassifier.Training;
 /// flat parameter for the optimizer to step. Adam then makes about ten libtorch calls a step instead of ten per tensor,
 /// each some microseconds through TorchSharp: over the tutorial CNN's 10 tensors its step and the loop's bookkeeping
 /// went from 0.45 to 0.30 ms a batch (of 6-7 ms at batch 32). The updates are elementwise, so stepping the buffer is
-/// stepping every tensor. Each parameter keeps its tensor
-/// (modules, saved models and callbacks see no change); its storage becomes a view into the buffer, and its gradient a
-/// view into the gradient buffer, which backward adds into in place. <see cref="Relink"/> copies back any gradient put
-/// elsewhere (Module.zero_grad sets them to null) before the step.
+/// stepping every tensor. Each parameter keeps its tensor (modules, saved models and callbacks see no change); its
+/// storage becomes a view into the buffer, and its gradient a view into the gradient buffer, which backward adds into
+/// in place. <see cref="Relink"/> copies back any gradient put elsewhere (Module.zero_grad sets them to null) before
+/// the step.
 /// </summary>
 internal sealed class PackedParameters : IDisposable
 {
