@@ -89,32 +89,27 @@ public sealed class CheckpointFileTests
         return buffer.ToArray();
     }
 
-    static void Rewrite(string path, string entryName, Func<string, string> change)
+    // Replaces an entry's bytes with changed ones, leaving the rest of the archive as it was.
+    static void Replace(string path, string entryName, Func<byte[], byte[]> change)
     {
-        string text = System.Text.Encoding.UTF8.GetString(Read(path, entryName));
-        string changed = change(text);
-        Assert.NotEqual(text, changed);
+        byte[] data = change(Read(path, entryName));
         using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
         zip.GetEntry(entryName)!.Delete();
-        using var writer = new StreamWriter(zip.CreateEntry(entryName).Open());
-        writer.Write(changed);
-    }
-
-    // Flips one byte in the middle of an entry, rewriting the archive so that only the checksum can tell.
-    static void Corrupt(string path, string entryName)
-    {
-        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
-        var entry = zip.GetEntry(entryName)!;
-        byte[] data;
-        using (var stream = entry.Open())
-        using (var buffer = new MemoryStream())
-        {
-            stream.CopyTo(buffer);
-            data = buffer.ToArray();
-        }
-        data[data.Length / 2] ^= 0x40;
-        entry.Delete();
         using var replaced = zip.CreateEntry(entryName).Open();
         replaced.Write(data);
     }
+
+    static void Rewrite(string path, string entryName, Func<string, string> change) => Replace(path, entryName, bytes =>
+    {
+        string text = System.Text.Encoding.UTF8.GetString(bytes), changed = change(text);
+        Assert.NotEqual(text, changed);
+        return System.Text.Encoding.UTF8.GetBytes(changed);
+    });
+
+    // Flips one byte in the middle of an entry, rewriting the archive so that only the checksum can tell.
+    static void Corrupt(string path, string entryName) => Replace(path, entryName, data =>
+    {
+        data[data.Length / 2] ^= 0x40;
+        return data;
+    });
 }
